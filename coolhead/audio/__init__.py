@@ -1,0 +1,1 @@
+"""Audio in: reading recorded calls, live capture, resampling, chunking into role streams."""

@@ -1,0 +1,110 @@
+"""Reading recorded calls (WAV/FLAC: PCM 8-32 bit, float, G.711 u-law/A-law) as role chunks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from coolhead.audio.chunk import Chunk, float_to_int16
+from coolhead.audio.resample import StreamResampler
+
+MIX_ROLE = "mix"
+"""Role of the single stream of a mono recording (both parties mixed)."""
+
+READ_BLOCK_S = 10.0
+
+
+class AudioError(Exception):
+    """A call that cannot be analysed; ``str()`` is one line naming the file and the problem."""
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = str(path)
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class CallInfo:
+    path: str
+    sample_rate_hz: int
+    channels: int
+    duration_s: float
+    subtype: str
+    roles: dict[int, str]
+    """Channel index -> role (``agent``, ``customer`` or ``mix``)."""
+
+
+def channel_roles(channels: int, agent_channel: int = 0) -> dict[int, str]:
+    """Map channels to roles: stereo -> agent/customer (``agent_channel`` says which), mono -> mix."""
+    if channels == 1:
+        return {0: MIX_ROLE}
+    return {agent_channel: "agent", 1 - agent_channel: "customer"}
+
+
+def probe_call(path: str | Path, agent_channel: int = 0) -> CallInfo:
+    """Check that ``path`` is a readable mono or stereo recording with audio in it."""
+    path = Path(path)
+    if path.is_dir():
+        raise AudioError(path, "is a directory, not an audio file")
+    try:
+        if path.stat().st_size == 0:
+            raise AudioError(path, "empty file (0 bytes)")
+        info = sf.info(str(path))
+    except AudioError:
+        raise
+    except FileNotFoundError:
+        raise AudioError(path, "no such file") from None
+    except (sf.LibsndfileError, RuntimeError, OSError) as exc:
+        raise AudioError(path, f"not a readable WAV/FLAC recording ({_libsndfile_reason(exc)})") from None
+    if info.frames <= 0:
+        raise AudioError(path, "contains no audio samples (0-length)")
+    if info.channels > 2:
+        raise AudioError(path, f"has {info.channels} channels; coolhead reads mono or stereo (agent/customer) calls")
+    if agent_channel not in (0, 1) or (info.channels == 1 and agent_channel != 0):
+        raise AudioError(path, f"agent channel {agent_channel} does not exist in a {info.channels}-channel file")
+    return CallInfo(str(path), int(info.samplerate), int(info.channels), info.frames / info.samplerate,
+                    info.subtype, channel_roles(info.channels, agent_channel))
+
+
+def read_chunks(info: CallInfo, rate_hz: int, chunk_s: float) -> Iterator[Chunk]:
+    """Stream the call as role chunks of ``chunk_s`` at ``rate_hz`` (resampled once, on the way in).
+
+    Raises ``AudioError`` mid-stream if the file turns out truncated or holds NaN/inf samples;
+    the chunks before the problem have already been yielded.
+    """
+    resamplers = {ch: StreamResampler(info.sample_rate_hz, rate_hz) for ch in info.roles}
+    chunk_len = max(1, int(round(chunk_s * rate_hz)))
+    pending = {role: np.zeros(0, np.int16) for role in info.roles.values()}
+    t_s = 0.0
+    block_frames = int(READ_BLOCK_S * info.sample_rate_hz)
+    try:
+        with sf.SoundFile(info.path) as f:
+            blocks = f.blocks(blocksize=block_frames, dtype="float32", always_2d=True)
+            block = next(blocks, None)
+            while block is not None:
+                following = next(blocks, None)
+                if not np.isfinite(block).all():
+                    raise AudioError(info.path, f"has NaN or infinite samples near {t_s:.1f} s")
+                last = following is None
+                for ch, role in info.roles.items():
+                    resampled = float_to_int16(resamplers[ch](block[:, ch], last=last))
+                    pending[role] = np.concatenate([pending[role], resampled])
+                n_ready = min(len(p) for p in pending.values())
+                n_out = n_ready if last else n_ready - n_ready % chunk_len
+                for start in range(0, n_out, chunk_len):
+                    stop = min(start + chunk_len, n_out)
+                    yield Chunk(t_s, {role: p[start:stop] for role, p in pending.items()})
+                    t_s += (stop - start) / rate_hz
+                pending = {role: p[n_out:] for role, p in pending.items()}
+                block = following
+    except (sf.LibsndfileError, RuntimeError) as exc:
+        raise AudioError(info.path, f"read failed after {t_s:.1f} s ({_libsndfile_reason(exc)})") from None
+
+
+def _libsndfile_reason(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+    return text.split(": ", 1)[-1] if "Error opening" in text else text

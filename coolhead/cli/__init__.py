@@ -1,0 +1,1 @@
+"""The ``coolhead`` command: one module per subcommand, registered in ``main``."""

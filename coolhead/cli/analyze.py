@@ -1,0 +1,90 @@
+"""``coolhead analyze``: replay recorded calls, print a timeline, write event streams."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from coolhead.audio.reader import MIX_ROLE, AudioError
+from coolhead.cli.common import add_config_option, error, expand_audio_paths, load_config, note
+from coolhead.events import Event
+from coolhead.replay import replay_call
+from coolhead.sinks.console import describe
+from coolhead.sinks.jsonl import JsonlWriter
+
+HELP = """\
+Replay recorded calls (WAV or FLAC; PCM, float, G.711 u-law/A-law; any sample rate) through the
+pipeline and report speech, interruptions and cues.
+
+Roles: a stereo call has one party per channel. By default channel 0 is the agent and channel 1
+the customer; --agent-channel 1 swaps them (vendors differ). A mono call is one mixed stream:
+speech and level cues still work, but interruptions cannot be attributed to a party.
+
+Outputs: a timeline on stdout (time, who, what) for each call; with --events FILE.jsonl (one
+call) or --out DIR (one FILE.jsonl per call) the full event stream as JSON Lines, written and
+flushed as events happen (contract: docs/events.md). Exit status 1 if any call failed; the
+others are still processed."""
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("analyze", help="replay recorded calls and report events",
+                              description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("paths", nargs="+", metavar="CALL_OR_DIR", help="audio files or directories of them")
+    p.add_argument("--events", metavar="FILE.jsonl", help="write the event stream of a single call here")
+    p.add_argument("--out", metavar="DIR", help="write one CALL.jsonl per call into DIR")
+    p.add_argument("--agent-channel", type=int, choices=(0, 1), default=0,
+                   help="channel holding the agent in stereo calls (default 0; the other is the customer)")
+    p.add_argument("--quiet", action="store_true", help="no timeline, only errors and a summary")
+    add_config_option(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = load_config(args)
+    if config is None:
+        return 2
+    paths = expand_audio_paths(args.paths)
+    if args.events and len(paths) != 1:
+        error(f"--events takes one call, got {len(paths)}; use --out DIR for many")
+        return 2
+    if not paths:
+        error("no WAV or FLAC files found in " + " ".join(args.paths))
+        return 2
+    failed = 0
+    for path in paths:
+        events_path = Path(args.events) if args.events else (
+            Path(args.out) / f"{path.stem}.jsonl" if args.out else None)
+        show = not args.quiet
+        if show and len(paths) > 1:
+            print(f"== {path}")
+        try:
+            _analyze_one(path, events_path, config, args.agent_channel, show)
+        except AudioError as exc:
+            error(str(exc))
+            failed += 1
+        except OSError as exc:
+            error(f"{path}: {exc.strerror or exc}")
+            failed += 1
+    if len(paths) > 1:
+        print(f"{len(paths) - failed} of {len(paths)} calls analysed, {failed} failed")
+    return 1 if failed else 0
+
+
+def _analyze_one(path: Path, events_path: Path | None, config, agent_channel: int, show: bool) -> None:
+    writer = JsonlWriter(events_path) if events_path else None
+
+    def on_event(event: Event) -> None:
+        if writer is not None:
+            writer.write(event)
+        if event["type"] == "call" and event["roles"] == {"0": MIX_ROLE}:
+            note(f"{path}: mono recording: one mixed stream; interruptions can't be attributed "
+                 "to agent or customer without speaker separation")
+        line = describe(event) if show else None
+        if line:
+            print(line, flush=True)
+
+    try:
+        replay_call(path, config, on_event, agent_channel)
+    finally:
+        if writer is not None:
+            writer.close()

@@ -1,0 +1,51 @@
+"""``coolhead eval``: score event streams against ground-truth labels."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from coolhead.cli.common import error
+from coolhead.evaluation.runner import evaluate, find_pairs
+
+HELP = """\
+Score event streams (JSONL from `coolhead analyze --out DIR`) against ground-truth files (JSON,
+format in docs/events.md), paired by file name: calls/c001.jsonl with truth/c001.json.
+
+Reports interruption precision/recall/F1 (same interrupter, start within 0.5 s), brief latches
+wrongly flagged as interruptions, and pause-cue recall (within 1 s) and delay."""
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("eval", help="score event streams against ground truth",
+                              description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("events", nargs="+", metavar="EVENTS", help="JSONL files or directories of them")
+    p.add_argument("--truth", nargs="+", required=True, metavar="TRUTH",
+                   help="ground-truth JSON files or directories of them")
+    p.add_argument("--json", metavar="FILE", help="also write the figures as JSON here")
+    p.set_defaults(func=run)
+
+
+def _expand(paths: list[str], suffix: str) -> list[Path]:
+    out: list[Path] = []
+    for p in map(Path, paths):
+        out.extend(sorted(p.rglob(f"*{suffix}")) if p.is_dir() else [p])
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    pairs, problems = find_pairs(_expand(args.events, ".jsonl"), _expand(args.truth, ".json"))
+    result, read_problems = evaluate(pairs)
+    for problem in problems + read_problems:
+        error(problem)
+    if not result.calls:
+        error("no call could be scored")
+        return 2
+    summary = result.summary()
+    width = max(map(len, summary))
+    for key, value in summary.items():
+        print(f"{key:<{width}}  {'-' if value is None else value}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    return 1 if problems or read_problems else 0

@@ -1,0 +1,37 @@
+"""Entry point of the ``coolhead`` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from coolhead import __version__
+from coolhead.cli import analyze, evaluate
+
+SUBCOMMANDS = (analyze, evaluate)
+"""Each module has ``add_parser(subparsers)`` and sets ``func`` on its parser; ``func(args) -> int``."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coolhead",
+        description="Offline voice pipeline for call centers: finds interruptions and rising anger "
+                    "in agent/customer audio and tells the agent what to do.")
+    parser.add_argument("--version", action="version", version=f"coolhead {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in SUBCOMMANDS:
+        module.add_parser(subparsers)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print("coolhead: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Scoring event streams against ground-truth labels (format: docs/events.md)."""
