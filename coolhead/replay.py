@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 from coolhead import events
-from coolhead.audio.reader import CallInfo, probe_call, read_chunks
+from coolhead.audio.reader import AudioError, CallInfo, read_chunks
 from coolhead.config import Config
 from coolhead.events import Event
 from coolhead.pipeline import Pipeline
@@ -22,13 +21,12 @@ class ReplayResult:
     n_events: int
 
 
-def replay_call(path: str | Path, config: Config, on_event: Callable[[Event], None],
-                agent_channel: int = 0) -> ReplayResult:
-    """Run one call through a fresh pipeline, handing each event to ``on_event`` as it is decided.
+def replay_call(info: CallInfo, config: Config, on_event: Callable[[Event], None]) -> ReplayResult:
+    """Run one probed call (``probe_call``) through a fresh pipeline, handing each event to
+    ``on_event`` as it is decided.
 
-    Raises ``AudioError`` for an unreadable call; events before a mid-file problem are delivered.
+    Raises ``AudioError`` if the file turns out bad mid-way; the events before that are delivered.
     """
-    info = probe_call(path, agent_channel)
     rate_hz = config.pipeline.sample_rate
     roles = tuple(info.roles[ch] for ch in sorted(info.roles))
     pipeline = Pipeline(config, roles)
@@ -44,4 +42,7 @@ def replay_call(path: str | Path, config: Config, on_event: Callable[[Event], No
     for event in pipeline.flush():
         on_event(event)
         n_events += 1
+    if info.truncated_from_s is not None:
+        raise AudioError(info.path, f"truncated: header promises {info.truncated_from_s:.1f} s, file holds "
+                                    f"{info.duration_s:.1f} s (those were analysed)")
     return ReplayResult(info, n_events)

@@ -6,6 +6,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import re
+import struct
+
 import numpy as np
 import soundfile as sf
 
@@ -36,6 +39,8 @@ class CallInfo:
     subtype: str
     roles: dict[int, str]
     """Channel index -> role (``agent``, ``customer`` or ``mix``)."""
+    truncated_from_s: float | None = None
+    """Duration the file's header promises when the file holds less (a cut-off recording)."""
 
 
 def channel_roles(channels: int, agent_channel: int = 0) -> dict[int, str]:
@@ -59,15 +64,20 @@ def probe_call(path: str | Path, agent_channel: int = 0) -> CallInfo:
     except FileNotFoundError:
         raise AudioError(path, "no such file") from None
     except (sf.LibsndfileError, RuntimeError, OSError) as exc:
-        raise AudioError(path, f"not a readable WAV/FLAC recording ({_libsndfile_reason(exc)})") from None
+        raise AudioError(path, _open_problem(path, exc)) from None
     if info.frames <= 0:
         raise AudioError(path, "contains no audio samples (0-length)")
     if info.channels > 2:
         raise AudioError(path, f"has {info.channels} channels; coolhead reads mono or stereo (agent/customer) calls")
     if agent_channel not in (0, 1) or (info.channels == 1 and agent_channel != 0):
         raise AudioError(path, f"agent channel {agent_channel} does not exist in a {info.channels}-channel file")
-    return CallInfo(str(path), int(info.samplerate), int(info.channels), info.frames / info.samplerate,
-                    info.subtype, channel_roles(info.channels, agent_channel))
+    duration_s = info.frames / info.samplerate
+    declared = _DATA_SIZE_MISMATCH.search(info.extra_info)
+    truncated_from_s = None
+    if declared and int(declared["declared"]) > int(declared["present"]):
+        truncated_from_s = duration_s * int(declared["declared"]) / max(int(declared["present"]), 1)
+    return CallInfo(str(path), int(info.samplerate), int(info.channels), duration_s,
+                    info.subtype, channel_roles(info.channels, agent_channel), truncated_from_s)
 
 
 def read_chunks(info: CallInfo, rate_hz: int, chunk_s: float) -> Iterator[Chunk]:
@@ -87,8 +97,10 @@ def read_chunks(info: CallInfo, rate_hz: int, chunk_s: float) -> Iterator[Chunk]
             block = next(blocks, None)
             while block is not None:
                 following = next(blocks, None)
-                if not np.isfinite(block).all():
-                    raise AudioError(info.path, f"has NaN or infinite samples near {t_s:.1f} s")
+                bad = ~np.isfinite(block)
+                if bad.any():
+                    bad_s = t_s + np.flatnonzero(bad.any(axis=1))[0] / info.sample_rate_hz
+                    raise AudioError(info.path, f"has NaN or infinite samples (first at {bad_s:.2f} s)")
                 last = following is None
                 for ch, role in info.roles.items():
                     resampled = float_to_int16(resamplers[ch](block[:, ch], last=last))
@@ -105,6 +117,33 @@ def read_chunks(info: CallInfo, rate_hz: int, chunk_s: float) -> Iterator[Chunk]
         raise AudioError(info.path, f"read failed after {t_s:.1f} s ({_libsndfile_reason(exc)})") from None
 
 
+_DATA_SIZE_MISMATCH = re.compile(r"^data\s*:\s*(?P<declared>\d+)\s*\(should be (?P<present>\d+)\)", re.M)
+
+
+_LIBSNDFILE_WAV_TAGS = {0x0001, 0x0002, 0x0003, 0x0006, 0x0007, 0x0011, 0x0031, 0xFFFE}
+"""WAV codecs libsndfile decodes: PCM, MS ADPCM, float, A-law, u-law, IMA ADPCM, GSM 6.10, extensible."""
+
+
+def _open_problem(path: Path, exc: Exception) -> str:
+    """Why libsndfile could not open ``path``, in words a user can act on."""
+    reason = str(exc).split(": ", 1)[-1].strip() if "Error opening" in str(exc) else str(exc).strip()
+    tag = _wav_format_tag(path)
+    if tag is not None and tag not in _LIBSNDFILE_WAV_TAGS:
+        return f"unsupported WAV codec (format tag 0x{tag:04x}); use PCM, float, u-law or A-law"
+    return f"not a readable WAV/FLAC recording ({reason or 'unknown format'})"
+
+
+def _wav_format_tag(path: Path) -> int | None:
+    """The codec tag of a RIFF/WAVE file's fmt chunk, or None if it is not one."""
+    try:
+        head = path.read_bytes()[:4096]
+    except OSError:
+        return None
+    at = head.find(b"fmt ")
+    if not head.startswith(b"RIFF") or at < 0 or len(head) < at + 10:
+        return None
+    return struct.unpack_from("<H", head, at + 8)[0]
+
+
 def _libsndfile_reason(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-    return text.split(": ", 1)[-1] if "Error opening" in text else text
+    return str(exc).strip() or type(exc).__name__

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from coolhead.audio.reader import MIX_ROLE, AudioError
+from coolhead.audio.reader import MIX_ROLE, AudioError, probe_call
 from coolhead.cli.common import add_config_option, error, expand_audio_paths, load_config, note
+from coolhead.config import Config
 from coolhead.events import Event
 from coolhead.replay import replay_call
 from coolhead.sinks.console import describe
@@ -70,7 +71,8 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _analyze_one(path: Path, events_path: Path | None, config, agent_channel: int, show: bool) -> None:
+def _analyze_one(path: Path, events_path: Path | None, config: Config, agent_channel: int, show: bool) -> None:
+    info = probe_call(path, agent_channel)
     writer = JsonlWriter(events_path) if events_path else None
 
     def on_event(event: Event) -> None:
@@ -84,7 +86,7 @@ def _analyze_one(path: Path, events_path: Path | None, config, agent_channel: in
             print(line, flush=True)
 
     try:
-        replay_call(path, config, on_event, agent_channel)
+        replay_call(info, config, on_event)
     finally:
         if writer is not None:
             writer.close()

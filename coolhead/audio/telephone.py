@@ -1,0 +1,113 @@
+"""Telephone-band simulation: 8 kHz, 300-3400 Hz, G.711 mu-law, light line noise.
+
+numpy and soxr only. Used to build phone versions of labelled calls; not in the live path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+import soxr
+
+from coolhead.audio.levels import speech_level_dbfs
+
+PHONE_RATE_HZ = 8000
+PHONE_BAND_HZ = (300.0, 3400.0)
+PHONE_SPEECH_LEVEL_DBFS = -20.0
+"""Speech level a phone line's gain control settles at, roughly."""
+
+_FIR_TAPS = 255
+_KAISER_BETA = 8.0
+"""255 taps at 8 kHz with beta 8: ~120 Hz transitions, > 70 dB stop band."""
+
+_MULAW_BIAS = 0x84
+_MULAW_CLIP = 32635
+
+
+def band_pass_fir(rate_hz: int, low_hz: float, high_hz: float, taps: int = _FIR_TAPS) -> np.ndarray:
+    """Linear-phase windowed-sinc band-pass (Kaiser window), odd length ``taps``."""
+    n = np.arange(taps) - (taps - 1) / 2
+
+    def low_pass(cut_hz: float) -> np.ndarray:
+        return 2 * cut_hz / rate_hz * np.sinc(2 * cut_hz / rate_hz * n)
+
+    h = (low_pass(high_hz) - low_pass(low_hz)) * np.kaiser(taps, _KAISER_BETA)
+    centre_hz = (low_hz + high_hz) / 2
+    gain = abs(np.sum(h * np.exp(-2j * np.pi * centre_hz / rate_hz * np.arange(taps))))
+    return h / gain
+
+
+def fir_filter(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """Zero-phase application of a linear-phase FIR (FFT convolution, delay removed), same length."""
+    n_fft = 1 << int(np.ceil(np.log2(len(x) + len(h) - 1)))
+    y = np.fft.irfft(np.fft.rfft(x, n_fft) * np.fft.rfft(h, n_fft), n_fft)
+    delay = (len(h) - 1) // 2
+    return y[delay: delay + len(x)]
+
+
+def mulaw_encode(pcm: np.ndarray) -> np.ndarray:
+    """G.711 mu-law: int16 PCM -> uint8 code words (the ITU-T table, as in libsndfile)."""
+    x = pcm.astype(np.int32)
+    sign = np.where(x < 0, 0x80, 0)
+    magnitude = np.minimum(np.abs(x), _MULAW_CLIP) + _MULAW_BIAS
+    exponent = np.clip(np.floor(np.log2(magnitude)).astype(np.int32) - 7, 0, 7)
+    mantissa = (magnitude >> (exponent + 3)) & 0x0F
+    return (~(sign | (exponent << 4) | mantissa) & 0xFF).astype(np.uint8)
+
+
+def mulaw_decode(code: np.ndarray) -> np.ndarray:
+    """G.711 mu-law: uint8 code words -> int16 PCM."""
+    u = ~code.astype(np.int32) & 0xFF
+    exponent = (u >> 4) & 0x07
+    magnitude = (((u & 0x0F) << 3) + _MULAW_BIAS << exponent) - _MULAW_BIAS
+    return np.where(u & 0x80, -magnitude, magnitude).astype(np.int16)
+
+
+def telephone_band(x: np.ndarray, rate_hz: int, noise_db: float = -45.0, seed: int = 0) -> np.ndarray:
+    """One channel as a phone line delivers it: float32 at 8 kHz, band-limited, mu-law coded, noisy.
+
+    ``x``: mono float audio in [-1, 1] at ``rate_hz``. Resampled to 8 kHz (soxr), band-passed to
+    300-3400 Hz, given in-band white noise at ``noise_db`` dBFS RMS (``None``: no noise; seeded),
+    then passed through a G.711 mu-law encode/decode round trip.
+    """
+    y = np.asarray(x, np.float32)
+    if rate_hz != PHONE_RATE_HZ:
+        y = soxr.resample(y, rate_hz, PHONE_RATE_HZ, quality="HQ")
+    h = band_pass_fir(PHONE_RATE_HZ, *PHONE_BAND_HZ)
+    y = fir_filter(y.astype(np.float64), h)
+    if noise_db is not None and len(y):
+        noise = fir_filter(np.random.default_rng(seed).standard_normal(len(y)), h)
+        y += noise * 10 ** (noise_db / 20) / max(float(np.sqrt(np.mean(noise ** 2))), 1e-12)
+    pcm = (np.clip(y, -1.0, 1.0 - 1 / 32768) * 32768).astype(np.int16)
+    return (mulaw_decode(mulaw_encode(pcm)) / 32768).astype(np.float32)
+
+
+def normalise_level(x: np.ndarray, rate_hz: int, target_dbfs: float = PHONE_SPEECH_LEVEL_DBFS,
+                    peak_limit: float = 0.99) -> np.ndarray:
+    """One fixed gain for a whole channel so its speech sits at ``target_dbfs`` (peaks kept below
+    ``peak_limit``). A per-call gain, not an AGC: level changes within the call survive."""
+    level_db = speech_level_dbfs(x, rate_hz)
+    if level_db <= -120.0:
+        return np.asarray(x, np.float32)
+    gain = 10 ** ((target_dbfs - level_db) / 20)
+    peak = float(np.max(np.abs(x))) if len(x) else 0.0
+    if peak * gain > peak_limit:
+        gain = peak_limit / peak
+    return (np.asarray(x) * gain).astype(np.float32)
+
+
+def telephone_call(audio: np.ndarray, rate_hz: int, noise_db: float = -45.0, seed: int = 0) -> np.ndarray:
+    """Phone version of a (n,) or (n, channels) call: each channel level-normalised, then
+    ``telephone_band`` with its own noise seed. Returns float32 at 8 kHz, same channel layout."""
+    if audio.ndim == 1:
+        return telephone_band(normalise_level(audio, rate_hz), rate_hz, noise_db, seed)
+    return np.stack([telephone_band(normalise_level(audio[:, ch], rate_hz), rate_hz, noise_db, seed + ch)
+                     for ch in range(audio.shape[1])], axis=1)
+
+
+def write_mulaw_wav(path: str | Path, audio: np.ndarray) -> None:
+    """Save 8 kHz float audio ((n,) or (n, channels)) as a G.711 mu-law WAV."""
+    pcm = (np.clip(audio, -1.0, 1.0 - 1 / 32768) * 32768).astype(np.int16)
+    sf.write(str(path), pcm, PHONE_RATE_HZ, subtype="ULAW", format="WAV")

@@ -1,0 +1,45 @@
+"""Shared fixtures: paths to real speech and a small two-party call built from it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = ROOT.parent / "shared" / "data"
+LIBRISPEECH = SHARED_DATA / "librispeech"
+
+
+def need_shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real speech not present at {SHARED_DATA} (CI always has it)")
+    return SHARED_DATA
+
+
+def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run the ``coolhead`` command in a subprocess, as a user would."""
+    return subprocess.run([sys.executable, "-m", "coolhead.cli.main", *args], capture_output=True,
+                          text=True, timeout=timeout, cwd=ROOT)
+
+
+@pytest.fixture(scope="session")
+def talkover_call(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 16 kHz stereo call of real speech: the customer talks, the agent cuts in for real
+    (> 1 s of overlap), later the customer latches on briefly with a word."""
+    need_shared_data()
+    clips = sorted(LIBRISPEECH.rglob("1089-*.flac"))
+    customer, rate_hz = sf.read(clips[0], dtype="float32")  # 10.4 s of continuous reading
+    agent, _ = sf.read(clips[1], dtype="float32")
+    n = int(30 * rate_hz)
+    call = np.zeros((n, 2), np.float32)
+    call[int(0.5 * rate_hz): int(0.5 * rate_hz) + len(customer), 1] = customer
+    agent_at = int(6.0 * rate_hz)
+    call[agent_at: agent_at + len(agent), 0] = agent[: n - agent_at]
+    path = tmp_path_factory.mktemp("calls") / "talkover.wav"
+    sf.write(path, call, rate_hz, subtype="PCM_16")
+    return path

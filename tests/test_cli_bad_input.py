@@ -1,0 +1,78 @@
+"""Bad input: one clear line per file, the rest of the batch still processed, no traceback."""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from tests.conftest import run_cli
+
+RATE_HZ = 16000
+
+
+def _tone(seconds: float) -> np.ndarray:
+    t = np.arange(int(seconds * RATE_HZ)) / RATE_HZ
+    return (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+
+
+def _wav_with_codec(path: Path, tag: int) -> None:
+    fmt = struct.pack("<HHIIHHH", tag, 1, 8000, 1000, 1, 16, 0)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", 1000) + bytes(1000)
+    path.write_bytes(b"RIFF" + struct.pack("<I", len(body)) + body)
+
+
+def _bad_files(folder: Path) -> dict[str, str]:
+    """File name -> words its error line must contain."""
+    stereo = np.stack([_tone(3), _tone(3)], axis=1)
+    (folder / "empty.wav").write_bytes(b"")
+    sf.write(folder / "full.wav", stereo, RATE_HZ, subtype="PCM_16")
+    whole = (folder / "full.wav").read_bytes()
+    (folder / "truncated.wav").write_bytes(whole[: len(whole) // 2])
+    (folder / "full.wav").unlink()
+    (folder / "notes.wav").write_text("this is a text file, not audio\n" * 20)
+    sf.write(folder / "zero_length.wav", np.zeros((0, 2), np.float32), RATE_HZ)
+    sf.write(folder / "three_channels.wav", np.stack([_tone(2)] * 3, axis=1), RATE_HZ)
+    _wav_with_codec(folder / "mp3_in_wav.wav", 0x0055)
+    with_nan = stereo.copy()
+    with_nan[RATE_HZ, 1] = np.nan
+    sf.write(folder / "nan.wav", with_nan, RATE_HZ, subtype="FLOAT")
+    return {"empty.wav": "empty", "truncated.wav": "truncated", "notes.wav": "not a readable",
+            "zero_length.wav": "no audio", "three_channels.wav": "3 channels",
+            "mp3_in_wav.wav": "unsupported WAV codec", "nan.wav": "NaN"}
+
+
+def test_each_bad_file_gets_one_line_and_good_files_are_still_processed(tmp_path: Path, talkover_call: Path) -> None:
+    calls = tmp_path / "calls"
+    calls.mkdir()
+    expected = _bad_files(calls)
+    for name in ("a_good.wav", "z_good.wav"):
+        (calls / name).write_bytes(talkover_call.read_bytes())
+    out = tmp_path / "events"
+    result = run_cli("analyze", str(calls), "--out", str(out), "--quiet")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    error_lines = [line for line in result.stderr.splitlines() if "error:" in line]
+    assert len(error_lines) == len(expected)
+    for name, words in expected.items():
+        [line] = [line for line in error_lines if f"/{name}:" in line]
+        assert words in line, line
+    assert "2 of 9 calls analysed, 7 failed" in result.stdout
+    for name in ("a_good", "z_good"):
+        events = [json.loads(line) for line in (out / f"{name}.jsonl").read_text().splitlines()]
+        assert [e["by"] for e in events if e["type"] == "interruption"] == ["agent"]
+    # Events decided before a mid-file problem are kept.
+    assert (out / "nan.jsonl").read_text().startswith('{"t": 0.0, "type": "call"')
+
+
+def test_missing_file_and_bad_config_are_one_line_errors(tmp_path: Path) -> None:
+    result = run_cli("analyze", str(tmp_path / "nope.wav"))
+    assert result.returncode == 1 and "nope.wav: no such file" in result.stderr
+    config = tmp_path / "bad.toml"
+    config.write_text("[vad]\naggresiveness = 3\n")
+    result = run_cli("analyze", str(tmp_path / "nope.wav"), "--config", str(config))
+    assert result.returncode == 2 and "unknown key 'aggresiveness'" in result.stderr
+    assert "Traceback" not in result.stderr

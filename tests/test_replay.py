@@ -1,0 +1,105 @@
+"""Replaying real speech in every container the reader accepts, and chunking invariance."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from coolhead.audio.chunk import Chunk
+from coolhead.audio.reader import probe_call, read_chunks
+from coolhead.config import Config
+from coolhead.pipeline import Pipeline
+from coolhead.replay import replay_call
+
+
+def _events(path: Path, agent_channel: int = 0) -> list[dict]:
+    out: list[dict] = []
+    replay_call(probe_call(path, agent_channel), Config(), out.append)
+    return out
+
+
+def _kinds(events: list[dict]) -> list[tuple]:
+    return [(e["type"], e.get("by") or e.get("speaker") or e.get("cue")) for e in events if e["type"] != "call"]
+
+
+def test_talkover_is_found_with_the_agent_as_interrupter(talkover_call: Path) -> None:
+    events = _events(talkover_call)
+    interruptions = [e for e in events if e["type"] == "interruption"]
+    assert [(e["by"], round(e["t"])) for e in interruptions] == [("agent", 6)]
+    pause = [e for e in events if e["type"] == "cue" and e["cue"] == "pause"]
+    assert len(pause) == 1 and 0.4 < pause[0]["t"] - interruptions[0]["t"] <= 1.0
+
+
+def test_agent_channel_swaps_roles(talkover_call: Path) -> None:
+    events = _events(talkover_call, agent_channel=1)
+    assert [e["by"] for e in events if e["type"] == "interruption"] == ["customer"]
+    assert events[0]["roles"] == {"0": "customer", "1": "agent"}
+
+
+@pytest.mark.parametrize("subtype,rate_hz", [
+    ("PCM_16", 8000), ("PCM_24", 44100), ("PCM_32", 48000), ("FLOAT", 22050),
+    ("ULAW", 8000), ("ALAW", 8000),
+])
+def test_every_format_and_rate_gives_the_same_interruption(talkover_call: Path, tmp_path: Path,
+                                                             subtype: str, rate_hz: int) -> None:
+    import soxr
+
+    audio, src_rate = sf.read(talkover_call, dtype="float32")
+    converted = soxr.resample(audio, src_rate, rate_hz)
+    path = tmp_path / f"call_{subtype}_{rate_hz}.wav"
+    sf.write(path, converted, rate_hz, subtype=subtype)
+    events = _events(path)
+    assert events[0]["sample_rate"] == rate_hz
+    [reference] = [e for e in _events(talkover_call) if e["type"] == "interruption"]
+    [found] = [e for e in events if e["type"] == "interruption"]
+    assert found["by"] == "agent" and abs(found["t"] - reference["t"]) <= 0.09
+
+
+def test_8_bit_pcm_is_read(talkover_call: Path, tmp_path: Path) -> None:
+    """8-bit quantisation noise (-48 dB) lifts silences into speech, so only the interrupter is checked."""
+    audio, rate_hz = sf.read(talkover_call, dtype="float32")
+    path = tmp_path / "call_u8.wav"
+    sf.write(path, audio, rate_hz, subtype="PCM_U8")
+    assert "agent" in [e["by"] for e in _events(path) if e["type"] == "interruption"]
+
+
+def test_flac_is_read(talkover_call: Path, tmp_path: Path) -> None:
+    audio, rate_hz = sf.read(talkover_call, dtype="float32")
+    path = tmp_path / "call.flac"
+    sf.write(path, audio, rate_hz)
+    assert _kinds(_events(path)) == _kinds(_events(talkover_call))
+
+
+def test_mono_mix_is_one_stream_without_interruptions(talkover_call: Path, tmp_path: Path) -> None:
+    audio, rate_hz = sf.read(talkover_call, dtype="float32")
+    path = tmp_path / "mono.wav"
+    sf.write(path, audio.mean(axis=1), rate_hz)
+    events = _events(path)
+    assert events[0]["roles"] == {"0": "mix"}
+    assert {e["speaker"] for e in events if e["type"] == "speech"} == {"mix"}
+    assert not [e for e in events if e["type"] == "interruption"]
+
+
+@pytest.mark.parametrize("chunk_s", [0.02, 0.0487, 1.3])
+def test_events_do_not_depend_on_chunk_size(talkover_call: Path, chunk_s: float) -> None:
+    info = probe_call(talkover_call)
+    config = Config()
+
+    def run(seconds: float) -> list[dict]:
+        pipeline = Pipeline(config, ("agent", "customer"))
+        out: list[dict] = []
+        for chunk in read_chunks(info, config.pipeline.sample_rate, seconds):
+            out += pipeline.feed(chunk)
+        return out + pipeline.flush()
+
+    assert run(chunk_s) == run(0.48)
+
+
+def test_chunks_cover_the_whole_call_at_the_pipeline_rate(talkover_call: Path) -> None:
+    info = probe_call(talkover_call)
+    chunks = list(read_chunks(info, 8000, 0.5))
+    assert sum(c.n_samples for c in chunks) == pytest.approx(info.duration_s * 8000, abs=2)
+    assert all(isinstance(c, Chunk) and c.samples["agent"].dtype == np.int16 for c in chunks)

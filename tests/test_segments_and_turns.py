@@ -1,0 +1,85 @@
+"""Hysteresis, talk-over and pause-cue logic, driven frame by frame with no audio."""
+
+from __future__ import annotations
+
+from coolhead.config import Config
+from coolhead.pipeline.cues import CallState, CuePolicy
+from coolhead.pipeline.segments import SpeechSegmenter
+from coolhead.pipeline.turns import TurnTracker
+
+FRAME_S = 0.03
+
+
+def _segments(pattern: str) -> list[tuple[float, float]]:
+    """Segments found in a string of frames, '#' voiced and '.' not."""
+    seg = SpeechSegmenter(Config().vad, FRAME_S)
+    out = []
+    for i, c in enumerate(pattern):
+        s = seg.step(i * FRAME_S, c == "#")
+        if s.ended_now:
+            out.append((round(s.start_s, 3), round(s.last_voiced_end_s, 3)))
+    s = seg.close()
+    if s.ended_now:
+        out.append((round(s.start_s, 3), round(s.last_voiced_end_s, 3)))
+    return out
+
+
+def test_a_click_does_not_open_a_segment() -> None:
+    assert _segments("....#.......#......") == []
+
+
+def test_a_breath_does_not_split_a_turn() -> None:
+    gap = "." * 10  # 0.3 s, under the 0.45 s hangover
+    assert _segments("..." + "#" * 20 + gap + "#" * 20 + "." * 30) == [(0.09, 0.09 + 50 * FRAME_S)]
+
+
+def test_a_long_pause_ends_the_turn_at_the_last_voiced_frame() -> None:
+    segs = _segments("#" * 10 + "." * 40 + "#" * 10)
+    assert segs == [(0.0, 0.3), (1.5, 1.8)]
+
+
+def _run_two(agent: str, customer: str) -> tuple[list[dict], list[dict]]:
+    config = Config()
+    segs = {"agent": SpeechSegmenter(config.vad, FRAME_S), "customer": SpeechSegmenter(config.vad, FRAME_S)}
+    turns = TurnTracker(config.turns, ("agent", "customer"), FRAME_S)
+    cues = CuePolicy(config.cues)
+    state = CallState()
+    found, said = [], []
+    for i, (a, c) in enumerate(zip(agent, customer)):
+        t_s = i * FRAME_S
+        states = {"agent": segs["agent"].step(t_s, a == "#"), "customer": segs["customer"].step(t_s, c == "#")}
+        found += turns.step(t_s, states)
+        state.talkover = turns.talkover
+        said += cues.step(t_s + FRAME_S, state)
+    return found, said
+
+
+def test_agent_talking_over_the_customer_is_an_interruption_and_cued_within_a_second() -> None:
+    customer = "#" * 100 + "." * 40
+    agent = "." * 40 + "#" * 60 + "." * 40  # starts at 1.2 s, overlaps 1.8 s
+    found, said = _run_two(agent, customer)
+    assert [(e["by"], e["t"]) for e in found] == [("agent", 1.2)]
+    assert abs(found[0]["overlap_s"] - 1.8) < 0.05
+    assert [c["cue"] for c in said] == ["pause"]
+    assert 1.2 + 0.5 <= said[0]["t"] <= 1.2 + 1.0
+
+
+def test_a_brief_latch_is_not_an_interruption() -> None:
+    customer = "#" * 100 + "." * 40
+    agent = "." * 60 + "#" * 6 + "." * 74  # 0.18 s "yes"
+    found, said = _run_two(agent, customer)
+    assert found == [] and said == []
+
+
+def test_customer_interrupting_the_agent_gives_no_pause_cue() -> None:
+    agent = "#" * 100 + "." * 40
+    customer = "." * 30 + "#" * 50 + "." * 60
+    found, said = _run_two(agent, customer)
+    assert [e["by"] for e in found] == ["customer"] and said == []
+
+
+def test_pause_cue_cools_down_between_close_interruptions() -> None:
+    customer = ("#" * 60 + "." * 20) * 3
+    agent = ("." * 30 + "#" * 40 + "." * 10) * 3  # three talk-overs 2.4 s apart
+    found, said = _run_two(agent, customer)
+    assert len(found) == 3 and len(said) == 1
