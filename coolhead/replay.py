@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -21,9 +22,11 @@ class ReplayResult:
     n_events: int
 
 
-def replay_call(info: CallInfo, config: Config, on_event: Callable[[Event], None]) -> ReplayResult:
+def replay_call(info: CallInfo, config: Config, on_event: Callable[[Event], None],
+                speed: float | None = None) -> ReplayResult:
     """Run one probed call (``probe_call``) through a fresh pipeline, handing each event to
-    ``on_event`` as it is decided.
+    ``on_event`` as it is decided. ``speed`` paces the replay at that multiple of real time
+    (a demo, or a stand-in for a live call); None runs as fast as possible.
 
     Raises ``AudioError`` if the file turns out bad mid-way; the events before that are delivered.
     """
@@ -35,7 +38,10 @@ def replay_call(info: CallInfo, config: Config, on_event: Callable[[Event], None
                                 duration=round(info.duration_s, 3), pipeline_rate=rate_hz)
     on_event(header)
     n_events = 1
+    started = time.monotonic()
     for chunk in read_chunks(info, rate_hz, REPLAY_CHUNK_S):
+        if speed:
+            time.sleep(max(0.0, started + chunk.t_s / speed - time.monotonic()))
         for event in pipeline.feed(chunk):
             on_event(event)
             n_events += 1

@@ -61,7 +61,7 @@ def mulaw_decode(code: np.ndarray) -> np.ndarray:
     """G.711 mu-law: uint8 code words -> int16 PCM."""
     u = ~code.astype(np.int32) & 0xFF
     exponent = (u >> 4) & 0x07
-    magnitude = (((u & 0x0F) << 3) + _MULAW_BIAS << exponent) - _MULAW_BIAS
+    magnitude = ((((u & 0x0F) << 3) + _MULAW_BIAS) << exponent) - _MULAW_BIAS
     return np.where(u & 0x80, -magnitude, magnitude).astype(np.int16)
 
 

@@ -35,6 +35,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--out", metavar="DIR", help="write one CALL.jsonl per call into DIR")
     p.add_argument("--agent-channel", type=int, choices=(0, 1), default=0,
                    help="channel holding the agent in stereo calls (default 0; the other is the customer)")
+    p.add_argument("--speed", type=float, metavar="X",
+                   help="replay at X times real time (e.g. 1 for a live-like demo); default: full speed")
     p.add_argument("--quiet", action="store_true", help="no timeline, only errors and a summary")
     add_config_option(p)
     p.set_defaults(func=run)
@@ -59,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         if show and len(paths) > 1:
             print(f"== {path}")
         try:
-            _analyze_one(path, events_path, config, args.agent_channel, show)
+            _analyze_one(path, events_path, config, args.agent_channel, show, args.speed)
         except AudioError as exc:
             error(str(exc))
             failed += 1
@@ -71,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _analyze_one(path: Path, events_path: Path | None, config: Config, agent_channel: int, show: bool) -> None:
+def _analyze_one(path: Path, events_path: Path | None, config: Config, agent_channel: int, show: bool,
+                 speed: float | None) -> None:
     info = probe_call(path, agent_channel)
     writer = JsonlWriter(events_path) if events_path else None
 
@@ -86,7 +89,7 @@ def _analyze_one(path: Path, events_path: Path | None, config: Config, agent_cha
             print(line, flush=True)
 
     try:
-        replay_call(info, config, on_event)
+        replay_call(info, config, on_event, speed)
     finally:
         if writer is not None:
             writer.close()

@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from coolhead import __version__
-from coolhead.cli import analyze, evaluate
+from coolhead.cli import analyze, bench, evaluate
 
-SUBCOMMANDS = (analyze, evaluate)
+SUBCOMMANDS = (analyze, evaluate, bench)
 """Each module has ``add_parser(subparsers)`` and sets ``func`` on its parser; ``func(args) -> int``."""
 
 

@@ -1,0 +1,131 @@
+"""Throughput of the replay path, stage by stage, on a long stereo call made from a sample.
+
+Run with ``coolhead bench``; pinned to one CPU core; prints a table and records it as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from coolhead.audio.reader import probe_call, read_chunks
+from coolhead.config import Config
+from coolhead.pipeline import Pipeline
+from coolhead.pipeline.frames import frame_loudness_dbfs
+from coolhead.pipeline.vad import VoiceActivity
+from coolhead.replay import REPLAY_CHUNK_S, replay_call
+from coolhead.sinks.jsonl import JsonlWriter
+
+
+@dataclass
+class Timing:
+    name: str
+    seconds: float
+    audio_s: float
+
+    @property
+    def x_realtime(self) -> float:
+        return self.audio_s / self.seconds
+
+
+def make_long_call(sample: Path, minutes: float, folder: Path, subtype: str = "PCM_16") -> Path:
+    """``sample`` repeated to ``minutes`` of stereo audio, written as ``subtype`` at its own rate."""
+    audio, rate_hz = sf.read(sample, dtype="float32", always_2d=True)
+    if audio.shape[1] == 1:
+        audio = np.repeat(audio, 2, axis=1)
+    reps = int(np.ceil(minutes * 60 * rate_hz / len(audio)))
+    long_audio = np.tile(audio, (reps, 1))[: int(minutes * 60 * rate_hz)]
+    path = folder / f"bench_{minutes:g}min_{rate_hz}hz_{subtype.lower()}.wav"
+    sf.write(path, long_audio, rate_hz, subtype=subtype)
+    return path
+
+
+def _best_of(repeats: int, fn: Callable[[], object]) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def time_replay_path(call: Path, config: Config, repeats: int = 3) -> list[Timing]:
+    """Each layer of the replay path on ``call``: reading, frame analysis, pipeline, end to end."""
+    info = probe_call(call)
+    rate_hz = config.pipeline.sample_rate
+    roles = tuple(info.roles[ch] for ch in sorted(info.roles))
+    chunks = list(read_chunks(info, rate_hz, REPLAY_CHUNK_S))
+    frame_len = rate_hz * config.pipeline.frame_ms // 1000
+    frames = {r: np.concatenate([c.samples[r] for c in chunks]) for r in roles}
+    frames = {r: x[: len(x) // frame_len * frame_len].reshape(-1, frame_len) for r, x in frames.items()}
+    vad = VoiceActivity(config.vad, rate_hz)
+
+    def frame_analysis() -> None:
+        for x in frames.values():
+            vad(x, frame_loudness_dbfs(x))
+
+    def pipeline_only() -> None:
+        pipeline = Pipeline(config, roles)
+        for chunk in chunks:
+            pipeline.feed(chunk)
+        pipeline.flush()
+
+    def end_to_end() -> None:
+        with tempfile.TemporaryDirectory() as folder, JsonlWriter(Path(folder) / "e.jsonl") as writer:
+            replay_call(info, config, writer.write)
+
+    d = info.duration_s
+    return [
+        Timing("read + resample", _best_of(repeats, lambda: list(read_chunks(info, rate_hz, REPLAY_CHUNK_S))), d),
+        Timing("loudness + webrtcvad (floor)", _best_of(repeats, frame_analysis), d),
+        Timing("pipeline (all stages)", _best_of(repeats, pipeline_only), d),
+        Timing("analyze end to end (JSONL)", _best_of(repeats, end_to_end), d),
+    ]
+
+
+def pin_to_one_core() -> str:
+    try:
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+        return "pinned to 1 core"
+    except (AttributeError, OSError):
+        return "not pinned"
+
+
+def run_bench(sample: Path, minutes: float, record: Path | None, config: Config) -> list[dict]:
+    pinned = pin_to_one_core()
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory() as folder:
+        for label, subtype, rate in (("16 kHz PCM stereo", "PCM_16", None), ("8 kHz mu-law stereo", "ULAW", 8000)):
+            src = sample
+            if rate is not None:
+                audio, rate_hz = sf.read(sample, dtype="float32", always_2d=True)
+                import soxr
+
+                src = Path(folder) / "sample8k.wav"
+                sf.write(src, soxr.resample(audio, rate_hz, rate), rate)
+            call = make_long_call(src, minutes, Path(folder), subtype)
+            for timing in time_replay_path(call, config):
+                rows.append({"input": label, "stage": timing.name, "seconds": round(timing.seconds, 4),
+                             "audio_s": round(timing.audio_s, 1), "x_realtime": round(timing.x_realtime, 1)})
+    print(f"coolhead bench: {minutes:g}-minute call from {sample}, {pinned}, best of 3")
+    for row in rows:
+        print(f"  {row['input']:<22} {row['stage']:<30} {row['seconds']:8.3f} s  {row['x_realtime']:8.0f}x real time")
+    if record is not None:
+        record.parent.mkdir(parents=True, exist_ok=True)
+        entry = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": platform.machine(),
+                 "cpu": platform.processor() or platform.machine(), "python": platform.python_version(),
+                 "sample": str(sample), "minutes": minutes, "rows": rows}
+        with record.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(entry) + "\n")
+        print(f"recorded in {record}")
+    return rows

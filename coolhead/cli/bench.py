@@ -1,0 +1,36 @@
+"""``coolhead bench``: throughput figures of the replay path, printed and recorded."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from coolhead.cli.common import add_config_option, error, load_config
+
+DEFAULT_SAMPLE = Path(__file__).resolve().parents[2] / "samples"
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("bench", help="measure throughput (x real time) stage by stage",
+                              description="Repeat a sample call to a long call and time each layer of the "
+                                          "replay path on one core, for 16 kHz PCM and 8 kHz u-law input.")
+    p.add_argument("--sample", type=Path, help="call to repeat (default: the first WAV in samples/)")
+    p.add_argument("--minutes", type=float, default=10.0, help="length of the benchmark call (default 10)")
+    p.add_argument("--record", type=Path, default=Path("bench/results.jsonl"),
+                   help="append the figures here as one JSON line (default bench/results.jsonl)")
+    add_config_option(p)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from coolhead.bench import run_bench
+
+    config = load_config(args)
+    if config is None:
+        return 2
+    sample = args.sample or next(iter(sorted(DEFAULT_SAMPLE.glob("*.wav"))), None)
+    if sample is None or not sample.is_file():
+        error(f"{sample or DEFAULT_SAMPLE}: no sample call to benchmark; pass --sample CALL.wav")
+        return 2
+    run_bench(sample, args.minutes, args.record, config)
+    return 0

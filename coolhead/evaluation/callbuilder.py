@@ -1,0 +1,252 @@
+"""Labelled two-party calls built from single-talker clips, with ground truth by construction.
+
+A script is a list of ``Turn``s: who speaks (``agent`` on channel 0, ``customer`` on channel 1),
+a mono clip, its emotion, and how it is placed against what came before:
+
+- ``Gap(s)``: starts ``s`` seconds after everything so far has ended (a normal turn change);
+- ``Interrupt()``: starts inside the other role's current turn, while they are speaking, where
+  they keep talking >= 1 s longer and the two overlap >= 0.6 s (an interruption);
+- ``Latch(s)``: starts ``s`` <= 0.2 s before the other role's current turn ends (a latch, not an
+  interruption).
+
+Clips are trimmed to their energy-active span first, so utterance bounds are true, and overlaps
+are measured on the clips' own energy activity (not webrtcvad), so the labels do not depend on
+the detector under test. The ground truth follows the contract in docs/events.md.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import soundfile as sf
+
+from coolhead.audio.levels import ACTIVITY_FRAME_S, energy_activity
+from coolhead.audio.telephone import PHONE_RATE_HZ, telephone_call, write_mulaw_wav
+
+BUILD_RATE_HZ = 16000
+CHANNEL_ROLES = {"0": "agent", "1": "customer"}
+EMOTIONS = ("neutral", "calm", "angry", "happy", "sad", "fearful", "disgust", "surprised", "bored")
+MARKS = ("anger_onsets", "agent_loud_onsets")
+"""Ground-truth onset lists a turn can mark with its start time."""
+
+MIN_INTERRUPTION_OVERLAP_S = 0.6
+INTERRUPTED_KEEPS_TALKING_S = 1.0
+"""An interruption starts at least this long before the interrupted speaker's turn ends."""
+INTERRUPTED_LEAD_S = 0.5
+"""...and at least this long after that turn began (the other speaker has the floor)."""
+MAX_LATCH_OVERLAP_S = 0.2
+OWN_PAUSE_S = 0.5
+"""An overlapping turn starts at least this long after the same speaker's previous turn."""
+BRIDGE_S = 0.2
+"""Pauses shorter than this inside one speaker's clip count as speaking when measuring overlap."""
+MIN_RUN_S = 0.05
+"""A clip's speech starts (and ends) with at least this much continuous activity: clicks are trimmed."""
+
+
+@dataclass(frozen=True)
+class Gap:
+    seconds: float = 0.5
+    """Silence after the end of everything placed so far (from call start for the first turn)."""
+
+
+@dataclass(frozen=True)
+class Interrupt:
+    position: float = 0.5
+    """Where among the valid start times (0 = earliest, 1 = latest); the script's randomness."""
+    min_overlap_s: float = MIN_INTERRUPTION_OVERLAP_S
+
+
+@dataclass(frozen=True)
+class Latch:
+    overlap_s: float = 0.1
+    """Start this long before the other role's turn ends (<= ``MAX_LATCH_OVERLAP_S``)."""
+
+
+Placement = Gap | Interrupt | Latch
+
+
+@dataclass(frozen=True)
+class Turn:
+    role: str
+    """``agent`` or ``customer``."""
+    clip: np.ndarray
+    """Mono float audio in [-1, 1] at the builder's rate (16 kHz)."""
+    emotion: str = "neutral"
+    place: Placement = Gap()
+    marks: tuple[str, ...] = ()
+    """Onset lists (``anger_onsets``, ``agent_loud_onsets``) that get this turn's start time."""
+
+
+class PlacementError(ValueError):
+    """A turn cannot be placed as asked (e.g. the other's turn is too short to interrupt)."""
+
+
+@dataclass
+class BuiltCall:
+    audio: np.ndarray
+    """(n, 2) float32: channel 0 agent, channel 1 customer."""
+    rate_hz: int
+    truth: dict[str, Any]
+
+
+@dataclass
+class _Placed:
+    role: str
+    start_f: int
+    """Start, in activity frames from call start."""
+    clip: np.ndarray
+    active: np.ndarray
+    """Bridged energy activity of the trimmed clip, one entry per frame."""
+    emotion: str
+
+    @property
+    def end_f(self) -> int:
+        return self.start_f + len(self.active)
+
+
+@dataclass
+class _Timeline:
+    frame_len: int
+    placed: list[_Placed] = field(default_factory=list)
+
+    def end_f(self) -> int:
+        return max((p.end_f for p in self.placed), default=0)
+
+    def last_of(self, role: str) -> _Placed | None:
+        return next((p for p in reversed(self.placed) if p.role == role), None)
+
+
+def trim_clip(clip: np.ndarray, rate_hz: int) -> tuple[np.ndarray, np.ndarray]:
+    """Cut leading/trailing silence at activity-frame resolution.
+
+    Returns the trimmed clip (a whole number of frames) and its bridged activity per frame;
+    the first and last frames are active.
+    """
+    frame_len = int(round(ACTIVITY_FRAME_S * rate_hz))
+    active = energy_activity(np.asarray(clip, np.float64), rate_hz)
+    runs = [r for r in _runs(active) if r[1] - r[0] >= round(MIN_RUN_S / ACTIVITY_FRAME_S)]
+    if not runs:
+        raise PlacementError("clip holds no speech")
+    first_f, last_f = runs[0][0], runs[-1][1]
+    trimmed = np.zeros((last_f - first_f) * frame_len, np.float32)
+    piece = clip[first_f * frame_len: last_f * frame_len]
+    trimmed[: len(piece)] = piece
+    return trimmed, _bridge(active[first_f:last_f], round(BRIDGE_S / ACTIVITY_FRAME_S))
+
+
+def build_call(call_id: str, turns: list[Turn], rate_hz: int = BUILD_RATE_HZ, tail_s: float = 0.5) -> BuiltCall:
+    """Lay the turns out on two channels and derive the ground truth from the placement."""
+    timeline = _Timeline(int(round(ACTIVITY_FRAME_S * rate_hz)))
+    truth: dict[str, Any] = {"call_id": call_id, "duration": 0.0, "sample_rate": rate_hz,
+                             "channels": dict(CHANNEL_ROLES), "utterances": [],
+                             **{mark: [] for mark in MARKS}, "interruptions": [], "short_overlaps": []}
+    for i, turn in enumerate(turns):
+        if turn.role not in CHANNEL_ROLES.values():
+            raise PlacementError(f"turn {i}: role must be agent or customer, got {turn.role!r}")
+        if turn.emotion not in EMOTIONS:
+            raise PlacementError(f"turn {i}: unknown emotion {turn.emotion!r}")
+        unknown = set(turn.marks) - set(MARKS)
+        if unknown:
+            raise PlacementError(f"turn {i}: unknown marks {sorted(unknown)}")
+        clip, active = trim_clip(turn.clip, rate_hz)
+        start_f, overlap = _place(timeline, turn.role, active, turn.place, i)
+        placed = _Placed(turn.role, start_f, clip, active, turn.emotion)
+        timeline.placed.append(placed)
+        t_s = _s(start_f)
+        truth["utterances"].append({"speaker": turn.role, "start": t_s, "end": _s(placed.end_f),
+                                    "emotion": turn.emotion})
+        for mark in turn.marks:
+            truth[mark].append(t_s)
+        if overlap is not None:
+            key = "interruptions" if isinstance(turn.place, Interrupt) else "short_overlaps"
+            truth[key].append({"t": t_s, "by": turn.role, "overlap_s": overlap})
+    n_samples = timeline.end_f() * timeline.frame_len + int(round(tail_s * rate_hz))
+    audio = np.zeros((n_samples, 2), np.float32)
+    channel_of = {role: int(ch) for ch, role in CHANNEL_ROLES.items()}
+    for p in timeline.placed:
+        start = p.start_f * timeline.frame_len
+        audio[start: start + len(p.clip), channel_of[p.role]] += p.clip
+    truth["utterances"].sort(key=lambda u: u["start"])
+    truth["duration"] = round(n_samples / rate_hz, 3)
+    return BuiltCall(np.clip(audio, -1.0, 1.0), rate_hz, truth)
+
+
+def write_call(out_dir: str | Path, name: str, call: BuiltCall, phone: bool = False,
+               seed: int = 0) -> tuple[Path, Path]:
+    """Save ``NAME.wav`` and ``NAME.json`` side by side.
+
+    Clean: PCM16 at the build rate. Phone: 8 kHz G.711 mu-law after ``telephone_call`` (each
+    channel level-normalised, band-limited, light noise seeded with ``seed``).
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    wav_path, json_path = out_dir / f"{name}.wav", out_dir / f"{name}.json"
+    truth = dict(call.truth)
+    if phone:
+        write_mulaw_wav(wav_path, telephone_call(call.audio, call.rate_hz, seed=seed))
+        truth["sample_rate"] = PHONE_RATE_HZ
+    else:
+        sf.write(str(wav_path), call.audio, call.rate_hz, subtype="PCM_16", format="WAV")
+    json_path.write_text(json.dumps(truth, indent=1) + "\n", encoding="utf-8")
+    return wav_path, json_path
+
+
+def _place(timeline: _Timeline, role: str, active: np.ndarray, place: Placement,
+           i: int) -> tuple[int, float | None]:
+    """Start frame of a new turn, and its overlap (s) with the other role for Interrupt/Latch."""
+    f = ACTIVITY_FRAME_S
+    if isinstance(place, Gap):
+        return timeline.end_f() + int(round(place.seconds / f)), None
+    other = timeline.last_of("customer" if role == "agent" else "agent")
+    if other is None:
+        raise PlacementError(f"turn {i}: nothing to overlap, the other role has not spoken")
+    own = timeline.last_of(role)
+    earliest_f = (own.end_f if own else 0) + int(round(OWN_PAUSE_S / f))
+    if isinstance(place, Latch):
+        if not 0 < place.overlap_s <= MAX_LATCH_OVERLAP_S:
+            raise PlacementError(f"turn {i}: latch overlap must be in (0, {MAX_LATCH_OVERLAP_S}] s")
+        start_f = other.end_f - int(round(place.overlap_s / f))
+        overlap = _overlap_s(other, active, start_f)
+        if start_f < earliest_f or overlap > MAX_LATCH_OVERLAP_S:
+            raise PlacementError(f"turn {i}: cannot latch here")
+        return start_f, overlap
+    lo = max(other.start_f + int(round(INTERRUPTED_LEAD_S / f)), earliest_f)
+    hi = other.end_f - int(round(INTERRUPTED_KEEPS_TALKING_S / f))
+    valid = [(s, ov) for s in range(lo, hi + 1) if other.active[s - other.start_f]
+             for ov in [_overlap_s(other, active, s)] if ov >= place.min_overlap_s]
+    if not valid:
+        raise PlacementError(f"turn {i}: the other role's turn is too short to interrupt")
+    return valid[int(round(place.position * (len(valid) - 1)))]
+
+
+def _overlap_s(other: _Placed, active: np.ndarray, start_f: int) -> float:
+    """Seconds where ``other`` and a clip with ``active`` frames starting at ``start_f`` both speak."""
+    lo, hi = max(other.start_f, start_f), min(other.end_f, start_f + len(active))
+    if hi <= lo:
+        return 0.0
+    both = other.active[lo - other.start_f: hi - other.start_f] & active[lo - start_f: hi - start_f]
+    return round(float(np.count_nonzero(both)) * ACTIVITY_FRAME_S, 3)
+
+
+def _runs(active: np.ndarray) -> list[tuple[int, int]]:
+    """[start, stop) of each run of True."""
+    edges = np.diff(np.concatenate([[0], active.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist()))
+
+
+def _bridge(active: np.ndarray, max_gap_frames: int) -> np.ndarray:
+    """Fill inner runs of False shorter than ``max_gap_frames``."""
+    out = active.copy()
+    runs = _runs(active)
+    for (_, stop), (start, _) in zip(runs, runs[1:]):
+        if start - stop < max_gap_frames:
+            out[stop:start] = True
+    return out
+
+
+def _s(frames: int) -> float:
+    return round(frames * ACTIVITY_FRAME_S, 3)
