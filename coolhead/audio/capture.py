@@ -119,10 +119,12 @@ class Capture:
         self.queue: queue.Queue[Block] = queue.Queue(maxsize=max_blocks)
         self.stats = CaptureStats(dropped_frames=[0] * len(streams))
         self.first_block = threading.Event()
+        """Set once every stream has delivered audio (an idle sound server can take seconds)."""
         self.lost = threading.Event()
         self.lost_reason = ""
         self._stall_s = stall_s
         self._pending_drop = [0] * len(streams)
+        self._delivered = [False] * len(streams)
         self._last_callback_s = [0.0] * len(streams)
         self._stopping = False
         self._streams: list = []
@@ -197,7 +199,10 @@ class Capture:
                 return
             self._pending_drop[stream] = 0
             self.stats.blocks += 1
-            self.first_block.set()
+            if not self.first_block.is_set():
+                self._delivered[stream] = True
+                if all(self._delivered):
+                    self.first_block.set()
         return callback
 
     def _finished_for(self, stream: int):

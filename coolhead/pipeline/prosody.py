@@ -1,0 +1,213 @@
+"""Prosody of one role, streaming and causal: F0, spectral tilt, loudness and speaking rate.
+
+Per frame (vectorised over the frames of a block, numpy only):
+
+- **F0** by a YIN-style cumulative-mean-normalised difference function over the last
+  ``F0_WINDOW_S`` of audio (the current frame and the one before it: causal), computed with
+  FFTs at 8 kHz whatever the pipeline rate, so clean and telephone audio are measured alike.
+  A frame is voiced when VAD says speech and the normalised difference has a dip below
+  ``ProsodyConfig.f0_threshold`` inside the 60..400 Hz range.
+- **Spectral tilt** (vocal effort): energy 1000-3400 Hz over energy 300-1000 Hz in dB, both
+  inside the telephone band, so the measure means the same on 8 kHz phone audio.
+- **Voice-band level** (300-3400 Hz, dB), for syllable nuclei.
+
+Per speech window (``ProsodyWindow``): loudness over speech frames only, F0 median and range,
+mean tilt, and the acoustic speaking rate: syllable nuclei (voice-band level peaks that rise
+and fall by a few dB and are voiced, after de Jong & Wempe 2009) per second of speech,
+language independent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from coolhead.config import ProsodyConfig
+
+ANALYSIS_RATE_HZ = 8000
+"""F0 and tilt are computed at this rate (16 kHz input is decimated by 2)."""
+F0_WINDOW_S = 0.06
+"""Audio each F0 estimate looks at, ending at the end of its frame."""
+LOW_BAND_HZ = (300.0, 1000.0)
+HIGH_BAND_HZ = (1000.0, 3400.0)
+_TILT_FFT = 256
+
+
+@dataclass
+class FrameProsody:
+    """Per-frame prosody of a block of one role's frames (arrays indexed by frame)."""
+
+    f0_hz: np.ndarray
+    """Fundamental frequency, NaN where unvoiced."""
+    tilt_db: np.ndarray
+    """High-band over low-band energy in dB (NaN where no speech)."""
+    band_db: np.ndarray
+    """Voice-band (300-3400 Hz) level in dB re int16 full scale (NaN where no speech)."""
+
+
+def yin_f0_hz(segments: np.ndarray, rate_hz: int, fmin_hz: float, fmax_hz: float,
+              threshold: float) -> tuple[np.ndarray, np.ndarray]:
+    """F0 of each row of ``segments`` (n, L) float, by YIN's normalised difference function.
+
+    The difference function compares the first ``L - rate/fmin`` samples with their lagged
+    copies. Returns (f0_hz with NaN where no dip below ``threshold``, minimum normalised
+    difference per row: 0 = perfectly periodic, ~1 = noise).
+    """
+    n, length = segments.shape
+    tau_max = int(np.ceil(rate_hz / fmin_hz))
+    tau_min = max(2, int(np.floor(rate_hz / fmax_hz)))
+    width = length - tau_max - 1
+    if n == 0:
+        return np.zeros(0), np.zeros(0)
+    if width < tau_max // 2:
+        raise ValueError(f"F0 window of {length} samples is too short for {fmin_hz} Hz at {rate_hz} Hz")
+    x = segments - segments.mean(axis=1, keepdims=True)
+    n_fft = 1 << int(np.ceil(np.log2(length + width)))
+    spec_x = np.fft.rfft(x, n_fft)
+    spec_head = np.fft.rfft(x[:, :width], n_fft)
+    cross = np.fft.irfft(np.conj(spec_head) * spec_x, n_fft)[:, : tau_max + 2]
+    energy = np.concatenate([np.zeros((n, 1)), np.cumsum(x * x, axis=1)], axis=1)
+    lags = np.arange(tau_max + 2)
+    e_head = energy[:, width:width + 1]
+    e_lag = energy[:, lags + width] - energy[:, lags]
+    diff = np.maximum(e_head + e_lag - 2.0 * cross, 0.0)
+    cum = np.cumsum(diff[:, 1:], axis=1)
+    cmnd = np.ones_like(diff)
+    cmnd[:, 1:] = diff[:, 1:] * lags[1:] / np.maximum(cum, 1e-12)
+    inner = cmnd[:, tau_min:tau_max + 1]
+    left = cmnd[:, tau_min - 1:tau_max]
+    right = cmnd[:, tau_min + 1:tau_max + 2]
+    dips = (inner < threshold) & (inner <= left) & (inner <= right)
+    has_dip = dips.any(axis=1)
+    first = np.argmax(dips, axis=1)
+    tau = first + tau_min
+    rows = np.arange(n)
+    a, b, c = cmnd[rows, tau - 1], cmnd[rows, tau], cmnd[rows, tau + 1]
+    denom = a - 2.0 * b + c
+    shift = np.where(np.abs(denom) > 1e-12, 0.5 * (a - c) / np.where(denom == 0, 1, denom), 0.0)
+    f0 = rate_hz / (tau + np.clip(shift, -0.5, 0.5))
+    aperiodicity = inner.min(axis=1)
+    return np.where(has_dip, f0, np.nan), aperiodicity
+
+
+class FrameAnalyser:
+    """Per-frame F0, tilt and voice-band level of one role's consecutive frames.
+
+    Keeps the tail of the previous block so that the F0 window of the first frame of a block
+    reaches back into the last one: results do not depend on how frames are grouped in blocks.
+    """
+
+    def __init__(self, config: ProsodyConfig, rate_hz: int, frame_len: int) -> None:
+        if rate_hz not in (8000, 16000):
+            raise ValueError(f"prosody needs 8000 or 16000 Hz audio, got {rate_hz}")
+        self._config = config
+        self._decimate = rate_hz // ANALYSIS_RATE_HZ
+        self._frame_len = frame_len // self._decimate
+        self._window_len = max(int(F0_WINDOW_S * ANALYSIS_RATE_HZ), self._frame_len)
+        self._tail = np.zeros(self._window_len - self._frame_len, np.float64)
+        freqs = np.fft.rfftfreq(_TILT_FFT, 1.0 / ANALYSIS_RATE_HZ)
+        self._low = (freqs >= LOW_BAND_HZ[0]) & (freqs < LOW_BAND_HZ[1])
+        self._high = (freqs >= HIGH_BAND_HZ[0]) & (freqs < HIGH_BAND_HZ[1])
+        self._taper = np.hanning(self._frame_len)
+        # Power of a full-scale sine through the taper, so band_db is in dB re full scale.
+        self._full_scale = (32768.0 ** 2) * np.sum(self._taper ** 2) / 2.0
+
+    def __call__(self, frames: np.ndarray, speech: np.ndarray) -> FrameProsody:
+        """``frames``: (n, frame_len) int16 at the pipeline rate; ``speech``: (n,) VAD decision."""
+        x = frames.astype(np.float64)
+        if self._decimate == 2:
+            x = 0.5 * (x[:, 0::2] + x[:, 1::2])
+        n = len(x)
+        stream = np.concatenate([self._tail, x.reshape(-1)])
+        self._tail = stream[len(stream) - len(self._tail):]
+        f0_hz = np.full(n, np.nan)
+        tilt_db = np.full(n, np.nan)
+        band_db = np.full(n, np.nan)
+        idx = np.flatnonzero(speech)
+        if len(idx):
+            windows = np.lib.stride_tricks.sliding_window_view(stream, self._window_len)[::self._frame_len]
+            c = self._config
+            f0, _ = yin_f0_hz(windows[idx], ANALYSIS_RATE_HZ, c.f0_min_hz, c.f0_max_hz, c.f0_threshold)
+            f0_hz[idx] = f0
+            power = np.abs(np.fft.rfft(x[idx] * self._taper, _TILT_FFT)) ** 2
+            low = power[:, self._low].sum(axis=1) + 1e-3
+            high = power[:, self._high].sum(axis=1) + 1e-3
+            tilt_db[idx] = 10.0 * np.log10(high / low)
+            band_db[idx] = 10.0 * np.log10((low + high) / self._full_scale)
+        return FrameProsody(f0_hz, tilt_db, band_db)
+
+
+class NucleusDetector:
+    """Syllable nuclei from the voice-band level, one frame at a time (causal hysteresis).
+
+    A nucleus is a level peak at least ``rise_db`` above the valley before it, confirmed once
+    the level has fallen ``fall_db`` below it, and voiced (F0 found) at the peak. A nucleus is
+    reported on the frame that confirms it.
+    """
+
+    def __init__(self, config: ProsodyConfig) -> None:
+        self._rise_db = config.nucleus_rise_db
+        self._fall_db = config.nucleus_fall_db
+        self._valley_db = np.inf
+        self._peak_db = -np.inf
+        self._peak_voiced = False
+        self._rising = False
+
+    def step(self, band_db: float, voiced: bool) -> bool:
+        """Advance one frame (``band_db`` NaN = silence); True if a nucleus is confirmed now."""
+        if band_db != band_db:  # silence: ends any peak in progress
+            found = self._rising and self._peak_voiced
+            self._rising, self._valley_db, self._peak_db = False, np.inf, -np.inf
+            return found
+        if not self._rising:
+            self._valley_db = min(self._valley_db, band_db)
+            if band_db >= self._valley_db + self._rise_db or self._valley_db == np.inf:
+                self._rising, self._peak_db, self._peak_voiced = True, band_db, voiced
+            return False
+        if band_db > self._peak_db:
+            self._peak_db, self._peak_voiced = band_db, voiced
+            return False
+        if band_db <= self._peak_db - self._fall_db:
+            found = self._peak_voiced
+            self._rising, self._valley_db = False, band_db
+            return found
+        return False
+
+
+@dataclass
+class ProsodyWindow:
+    """Prosody of the last stretch of one speaker's speech (what an event summarises)."""
+
+    speech_s: float
+    """Speech (VAD) time in the window."""
+    loudness_db: float
+    """Mean power of the speech frames, dBFS."""
+    f0_hz: float | None
+    """Median F0 of the voiced frames (None if too few are voiced)."""
+    f0_range_st: float | None
+    """10th to 90th percentile of F0, in semitones."""
+    tilt_db: float
+    """Mean spectral tilt of the speech frames (higher = more vocal effort)."""
+    rate_sps: float
+    """Syllable nuclei per second of speech."""
+    voiced_share: float
+    """Share of speech frames with an F0."""
+
+
+def summarise_window(loudness_dbfs: np.ndarray, f0_hz: np.ndarray, tilt_db: np.ndarray,
+                     nuclei: int, frame_s: float, min_voiced_frames: int) -> ProsodyWindow:
+    """Summary of the speech frames of a window (all arrays hold speech frames only)."""
+    n = len(loudness_dbfs)
+    speech_s = n * frame_s
+    loudness_db = float(10.0 * np.log10(np.mean(10.0 ** (loudness_dbfs / 10.0))))
+    voiced = f0_hz[np.isfinite(f0_hz)]
+    f0 = rng = None
+    if len(voiced) >= min_voiced_frames:
+        st = 12.0 * np.log2(voiced)
+        lo, med, hi = np.percentile(st, (10, 50, 90))
+        f0, rng = float(2.0 ** (med / 12.0)), float(hi - lo)
+    finite_tilt = tilt_db[np.isfinite(tilt_db)]
+    tilt = float(np.mean(finite_tilt)) if len(finite_tilt) else float("nan")
+    return ProsodyWindow(speech_s, loudness_db, f0, rng, tilt, nuclei / speech_s if speech_s else 0.0,
+                         len(voiced) / n if n else 0.0)
