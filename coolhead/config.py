@@ -52,9 +52,98 @@ class TurnsConfig:
 
 
 @dataclass
+class ProsodyConfig:
+    f0_min_hz: float = 60.0
+    """Lowest F0 searched (Hz)."""
+    f0_max_hz: float = 400.0
+    """Highest F0 searched (Hz)."""
+    f0_threshold: float = 0.25
+    """A speech frame is voiced when YIN's normalised difference dips below this (0..1)."""
+    nucleus_rise_db: float = 3.0
+    """A syllable nucleus is a voice-band level peak this far above the valley before it..."""
+    nucleus_fall_db: float = 2.0
+    """...confirmed when the level falls this far below the peak."""
+    interval_s: float = 0.5
+    """One ``prosody`` and one ``anger`` event per this much of a speaker's speech."""
+    window_s: float = 2.0
+    """Each event summarises at most this much of the speaker's latest speech, in the current turn."""
+    first_after_s: float = 1.0
+    """The first window of a turn waits for this much of it (sentence onsets are not typical)."""
+    min_voiced_frames: int = 5
+    """Fewer voiced frames than this in a window: no F0 (``f0_hz`` null)."""
+
+
+@dataclass
+class AngerConfig:
+    """Speaker-adaptive anger level: logistic score of departures from the speaker's baseline.
+
+    The weights were fitted on RAVDESS calls of the tuning actors (scripts/fit_anger.py,
+    docs/anger.md); departures are clipped to +-``*_cap`` first.
+    """
+
+    baseline_percentile: float = 25.0
+    """Baseline = this percentile of the speaker's past windows: the calm-most end of their speech."""
+    baseline_windows: int = 240
+    """Past windows kept for the baseline (2 minutes of speech at 0.5 s per window)."""
+    aroused_level: float = 0.5
+    """At or above this level a speaker counts as aroused (feeds ``lower_voice``)..."""
+    aroused_admit_every: int = 4
+    """...and only every n-th aroused window may enter the baseline, so anger never becomes it."""
+    bias: float = -3.0
+    """Logistic bias: level with no departure from the baseline is 1/(1+e^-bias)."""
+    w_loudness: float = 0.25
+    """Weight per dB of loudness above baseline."""
+    w_f0: float = 0.35
+    """Weight per semitone of median F0 above baseline."""
+    w_f0_range: float = 0.1
+    """Weight per semitone of F0 range (10th-90th percentile) above baseline."""
+    w_tilt: float = 0.25
+    """Weight per dB of spectral tilt above baseline (flatter spectrum = more vocal effort)."""
+    w_rate: float = 0.1
+    """Weight per syllable/s of speaking rate above baseline."""
+    loudness_cap_db: float = 15.0
+    f0_cap_st: float = 10.0
+    f0_range_cap_st: float = 10.0
+    tilt_cap_db: float = 10.0
+    rate_cap_sps: float = 4.0
+
+
+@dataclass
+class SttConfig:
+    enabled: bool = True
+    """Transcribe speech (``--no-stt`` turns it off); off anyway when no model is found."""
+    language: str = "en"
+    """Language of the calls: picks the model and the phrase list (``en``, ``ko``, ``fa``, ...)."""
+    model: str = ""
+    """Path to a vosk model or a Whisper CTranslate2 model; empty: resolve (docs/stt.md)."""
+    feed_s: float = 0.3
+    """Speech is handed to the streaming recognizer in blocks of this length."""
+    phrase_file: str = ""
+    """Extra phrase rules (TOML, format as coolhead/phrases/en.toml) added to the shipped list."""
+    phrase_cooldown_s: float = 20.0
+    """The same phrase rule raises its cue at most once per this many seconds."""
+
+
+@dataclass
 class CuesConfig:
     pause_cooldown_s: float = 10.0
     """At most one ``pause`` cue per this many seconds."""
+    lower_voice_min_s: float = 2.0
+    """``lower_voice`` when the agent's anger level has stayed >= ``anger.aroused_level`` this long (s of speech)..."""
+    lower_voice_cooldown_s: float = 30.0
+    """...at most once per raised stretch and once per this many seconds."""
+    restate_level: float = 0.5
+    """A customer turn is heated when its mean anger level is at least this..."""
+    restate_min_speech_s: float = 1.0
+    """...over at least this much speech; ``restate`` when such a turn ends..."""
+    restate_cooldown_s: float = 20.0
+    """...at most once per this many seconds."""
+    transfer_heated_turns: int = 3
+    """``transfer`` after this many heated customer turns in a row since a ``restate``..."""
+    transfer_min_s: float = 40.0
+    """...at least this long after the first ``restate``..."""
+    transfer_cooldown_s: float = 120.0
+    """...and at most once per this many seconds."""
 
 
 @dataclass
@@ -63,6 +152,9 @@ class Config:
     vad: VadConfig = field(default_factory=VadConfig)
     turns: TurnsConfig = field(default_factory=TurnsConfig)
     cues: CuesConfig = field(default_factory=CuesConfig)
+    stt: SttConfig = field(default_factory=SttConfig)
+    prosody: ProsodyConfig = field(default_factory=ProsodyConfig)
+    anger: AngerConfig = field(default_factory=AngerConfig)
 
     @classmethod
     def load(cls, path: str | Path | None) -> "Config":

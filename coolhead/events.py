@@ -36,3 +36,31 @@ def interruption(by: str, start_s: float, overlap_s: float) -> Event:
 def cue(t_s: float, kind: str, reason: str, **extra: Any) -> Event:
     """What the agent is told (``pause``, ``lower_voice``, ``restate``, ``transfer``, ...) and why."""
     return {"t": _s(t_s), "type": "cue", "cue": kind, "reason": reason, **extra}
+
+
+def prosody(t_s: float, speaker: str, loudness_db: float, f0_hz: float | None, rate: float,
+            **extra: Any) -> Event:
+    """Prosody of ``speaker``'s latest speech up to ``t_s``: loudness (dBFS over speech frames),
+    median F0 (None if unvoiced), speaking rate (syllable nuclei per second of speech)."""
+    return {"t": _s(t_s), "type": "prosody", "speaker": speaker, "loudness_db": loudness_db,
+            "f0_hz": f0_hz, "rate": rate, **extra}
+
+
+def anger(t_s: float, speaker: str, level: float, **extra: Any) -> Event:
+    """Anger level 0..1 of ``speaker`` relative to their own baseline, for the audio up to ``t_s``."""
+    return {"t": _s(t_s), "type": "anger", "speaker": speaker, "level": level, **extra}
+
+
+def words(speaker: str, items: list[tuple[str, float, float, float]], **extra: Any) -> Event:
+    """A final STT result: ``items`` are (word, start_s, end_s, confidence) in call time.
+
+    ``t``/``end`` span the words; ``wps`` is words per second over that span (a speaking-rate
+    second opinion next to the acoustic rate).
+    """
+    start_s, end_s = items[0][1], items[-1][2]
+    span_s = end_s - start_s
+    return {"t": _s(start_s), "type": "words", "speaker": speaker, "end": _s(end_s),
+            "text": " ".join(w for w, *_ in items),
+            "words": [{"w": w, "start": _s(s), "end": _s(e), "conf": round(float(c), 3)}
+                      for w, s, e, c in items],
+            "wps": round(len(items) / span_s, 2) if span_s > 0 else None, **extra}

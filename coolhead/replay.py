@@ -11,6 +11,7 @@ from coolhead.audio.reader import AudioError, CallInfo, read_chunks
 from coolhead.config import Config
 from coolhead.events import Event
 from coolhead.pipeline import Pipeline
+from coolhead.pipeline.stt import SpeechToText
 
 REPLAY_CHUNK_S = 0.48
 """Replay feeds bigger chunks than live capture; the events do not depend on the chunk size."""
@@ -23,7 +24,7 @@ class ReplayResult:
 
 
 def replay_call(info: CallInfo, config: Config, on_event: Callable[[Event], None],
-                speed: float | None = None) -> ReplayResult:
+                speed: float | None = None, stt: SpeechToText | None = None) -> ReplayResult:
     """Run one probed call (``probe_call``) through a fresh pipeline, handing each event to
     ``on_event`` as it is decided. ``speed`` paces the replay at that multiple of real time
     (a demo, or a stand-in for a live call); None runs as fast as possible.
@@ -32,7 +33,7 @@ def replay_call(info: CallInfo, config: Config, on_event: Callable[[Event], None
     """
     rate_hz = config.pipeline.sample_rate
     roles = tuple(info.roles[ch] for ch in sorted(info.roles))
-    pipeline = Pipeline(config, roles)
+    pipeline = Pipeline(config, roles, stt)
     header = events.call_header(info.path, info.sample_rate_hz, info.channels,
                                 {str(ch): role for ch, role in sorted(info.roles.items())},
                                 duration=round(info.duration_s, 3), pipeline_rate=rate_hz)

@@ -142,7 +142,8 @@ class Capture:
             except (sd.PortAudioError, ValueError) as exc:
                 self.stop()
                 raise CaptureError(f"cannot open input device {spec.device.index} '{spec.device.name}' "
-                                   f"({spec.channels} ch, {self.rate_hz} Hz): {exc}") from None
+                                   f"({spec.channels} ch, {self.rate_hz} Hz): {_reason(exc)}; "
+                                   f"{describe_devices(list_input_devices())}") from None
             self._streams.append(stream)
         now = time.perf_counter()
         self._last_callback_s = [now] * len(self.specs)
@@ -209,3 +210,22 @@ class Capture:
         def finished() -> None:
             self._mark_lost(stream, "the stream ended (device unplugged or sound server gone)")
         return finished
+
+
+def _reason(exc: Exception) -> str:
+    """PortAudio's message without its error-code noise."""
+    text = str(exc)
+    return text.split("]: ", 1)[-1].split(" [", 1)[0].strip("'") if "]: " in text else text
+
+
+def pick_rate_hz(streams: list[StreamSpec], preferred_hz: int) -> int:
+    """``preferred_hz`` (the pipeline rate) where every device takes it, else the first
+    device's default rate; the consumer resamples whatever comes in."""
+    sd = _sounddevice()
+    try:
+        for spec in streams:
+            sd.check_input_settings(device=spec.device.index, channels=spec.channels,
+                                    samplerate=preferred_hz, dtype="float32")
+        return preferred_hz
+    except (sd.PortAudioError, ValueError):
+        return int(streams[0].device.default_rate_hz)

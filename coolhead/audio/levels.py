@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from coolhead.audio.filters import band_pass_fir, fir_filter
+
 ACTIVITY_FRAME_S = 0.01
 """Frame length of ``frame_levels_dbfs`` and ``energy_activity``."""
+SPEECH_BAND_HZ = (300.0, 3400.0)
+"""Activity is judged on this band only: breath and rumble below it do not count as speech, and
+a clip's labels hold for its telephone-band version too."""
 
 
 def frame_levels_dbfs(x: np.ndarray, rate_hz: int, frame_s: float = ACTIVITY_FRAME_S) -> np.ndarray:
@@ -21,18 +26,27 @@ def frame_levels_dbfs(x: np.ndarray, rate_hz: int, frame_s: float = ACTIVITY_FRA
     return 10.0 * np.log10(np.maximum(mean_square, 1e-12))
 
 
-def energy_activity(x: np.ndarray, rate_hz: int, below_peak_db: float = 35.0,
-                    floor_dbfs: float = -60.0) -> np.ndarray:
+def energy_activity(x: np.ndarray, rate_hz: int, below_peak_db: float = 25.0,
+                    above_floor_db: float = 10.0, floor_dbfs: float = -70.0) -> np.ndarray:
     """Which 10 ms frames of one talker's mono float audio hold speech, by energy alone.
 
-    A frame is active when it is within ``below_peak_db`` of the clip's loud speech (the 95th
-    percentile frame level) and above ``floor_dbfs``. Meant for clean single-talker recordings.
+    A frame is active when it is within ``below_peak_db`` of the clip's loud speech (95th
+    percentile frame level), ``above_floor_db`` over its noise floor (5th percentile) and above
+    ``floor_dbfs``, all measured in ``SPEECH_BAND_HZ``. Meant for single-talker recordings with
+    some silence around the speech.
     """
-    levels_db = frame_levels_dbfs(x, rate_hz)
+    levels_db = frame_levels_dbfs(speech_band(x, rate_hz), rate_hz)
     if not len(levels_db):
         return np.zeros(0, bool)
-    threshold_db = max(floor_dbfs, float(np.percentile(levels_db, 95)) - below_peak_db)
+    noise_db, peak_db = np.percentile(levels_db, [5, 95])
+    threshold_db = max(floor_dbfs, float(peak_db) - below_peak_db, float(noise_db) + above_floor_db)
     return levels_db >= threshold_db
+
+
+def speech_band(x: np.ndarray, rate_hz: int) -> np.ndarray:
+    """``x`` band-passed to ``SPEECH_BAND_HZ``."""
+    high_hz = min(SPEECH_BAND_HZ[1], 0.45 * rate_hz)
+    return fir_filter(np.asarray(x, np.float64), band_pass_fir(rate_hz, SPEECH_BAND_HZ[0], high_hz))
 
 
 def speech_level_dbfs(x: np.ndarray, rate_hz: int) -> float:

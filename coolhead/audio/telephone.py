@@ -11,6 +11,7 @@ import numpy as np
 import soundfile as sf
 import soxr
 
+from coolhead.audio.filters import band_pass_fir, fir_filter
 from coolhead.audio.levels import speech_level_dbfs
 
 PHONE_RATE_HZ = 8000
@@ -18,33 +19,8 @@ PHONE_BAND_HZ = (300.0, 3400.0)
 PHONE_SPEECH_LEVEL_DBFS = -20.0
 """Speech level a phone line's gain control settles at, roughly."""
 
-_FIR_TAPS = 255
-_KAISER_BETA = 8.0
-"""255 taps at 8 kHz with beta 8: ~120 Hz transitions, > 70 dB stop band."""
-
 _MULAW_BIAS = 0x84
 _MULAW_CLIP = 32635
-
-
-def band_pass_fir(rate_hz: int, low_hz: float, high_hz: float, taps: int = _FIR_TAPS) -> np.ndarray:
-    """Linear-phase windowed-sinc band-pass (Kaiser window), odd length ``taps``."""
-    n = np.arange(taps) - (taps - 1) / 2
-
-    def low_pass(cut_hz: float) -> np.ndarray:
-        return 2 * cut_hz / rate_hz * np.sinc(2 * cut_hz / rate_hz * n)
-
-    h = (low_pass(high_hz) - low_pass(low_hz)) * np.kaiser(taps, _KAISER_BETA)
-    centre_hz = (low_hz + high_hz) / 2
-    gain = abs(np.sum(h * np.exp(-2j * np.pi * centre_hz / rate_hz * np.arange(taps))))
-    return h / gain
-
-
-def fir_filter(x: np.ndarray, h: np.ndarray) -> np.ndarray:
-    """Zero-phase application of a linear-phase FIR (FFT convolution, delay removed), same length."""
-    n_fft = 1 << int(np.ceil(np.log2(len(x) + len(h) - 1)))
-    y = np.fft.irfft(np.fft.rfft(x, n_fft) * np.fft.rfft(h, n_fft), n_fft)
-    delay = (len(h) - 1) // 2
-    return y[delay: delay + len(x)]
 
 
 def mulaw_encode(pcm: np.ndarray) -> np.ndarray:
@@ -65,7 +41,7 @@ def mulaw_decode(code: np.ndarray) -> np.ndarray:
     return np.where(u & 0x80, -magnitude, magnitude).astype(np.int16)
 
 
-def telephone_band(x: np.ndarray, rate_hz: int, noise_db: float = -45.0, seed: int = 0) -> np.ndarray:
+def telephone_band(x: np.ndarray, rate_hz: int, noise_db: float | None = -45.0, seed: int = 0) -> np.ndarray:
     """One channel as a phone line delivers it: float32 at 8 kHz, band-limited, mu-law coded, noisy.
 
     ``x``: mono float audio in [-1, 1] at ``rate_hz``. Resampled to 8 kHz (soxr), band-passed to

@@ -12,6 +12,9 @@ from coolhead.events import Event
 from coolhead.replay import replay_call
 from coolhead.sinks.console import describe
 from coolhead.sinks.jsonl import JsonlWriter
+from coolhead.sinks.vtt import VttWriter
+from coolhead.cli.stt_options import add_stt_options, speech_to_text
+from coolhead.pipeline.stt import SpeechToText
 
 HELP = """\
 Replay recorded calls (WAV or FLAC; PCM, float, G.711 u-law/A-law; any sample rate) through the
@@ -23,7 +26,9 @@ speech and level cues still work, but interruptions cannot be attributed to a pa
 
 Outputs: a timeline on stdout (time, who, what) for each call; with --events FILE.jsonl (one
 call) or --out DIR (one FILE.jsonl per call) the full event stream as JSON Lines, written and
-flushed as events happen (contract: docs/events.md). Exit status 1 if any call failed; the
+flushed as events happen (contract: docs/events.md). With speech-to-text on (default when a
+model is found; docs/stt.md) the stream has `words` events and phrase cues; --vtt FILE.vtt (one call)
+or --out DIR (also one CALL.vtt per call) writes a WebVTT transcript with the cues in place. Exit status 1 if any call failed; the
 others are still processed."""
 
 
@@ -37,6 +42,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="channel holding the agent in stereo calls (default 0; the other is the customer)")
     p.add_argument("--speed", type=float, metavar="X",
                    help="replay at X times real time (e.g. 1 for a live-like demo); default: full speed")
+    p.add_argument("--vtt", metavar="FILE.vtt", help="write a WebVTT transcript of a single call here")
+    add_stt_options(p)
     p.add_argument("--quiet", action="store_true", help="no timeline, only errors and a summary")
     add_config_option(p)
     p.set_defaults(func=run)
@@ -53,6 +60,9 @@ def run(args: argparse.Namespace) -> int:
     if not paths:
         error("no WAV or FLAC files found in " + " ".join(args.paths))
         return 2
+    stt = speech_to_text(args, config)
+    if stt is False:
+        return 2
     failed = 0
     for path in paths:
         events_path = Path(args.events) if args.events else (
@@ -61,7 +71,9 @@ def run(args: argparse.Namespace) -> int:
         if show and len(paths) > 1:
             print(f"== {path}")
         try:
-            _analyze_one(path, events_path, config, args.agent_channel, show, args.speed)
+            vtt_path = Path(args.vtt) if args.vtt else (
+                Path(args.out) / f"{path.stem}.vtt" if args.out and stt else None)
+            _analyze_one(path, events_path, config, args.agent_channel, show, args.speed, stt, vtt_path)
         except AudioError as exc:
             error(str(exc))
             failed += 1
@@ -74,13 +86,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _analyze_one(path: Path, events_path: Path | None, config: Config, agent_channel: int, show: bool,
-                 speed: float | None) -> None:
+                 speed: float | None, stt: SpeechToText | None = None, vtt_path: Path | None = None) -> None:
     info = probe_call(path, agent_channel)
     writer = JsonlWriter(events_path) if events_path else None
+    vtt = VttWriter(vtt_path) if vtt_path else None
 
     def on_event(event: Event) -> None:
         if writer is not None:
             writer.write(event)
+        if vtt is not None:
+            vtt.write(event)
         if event["type"] == "call" and event["roles"] == {"0": MIX_ROLE}:
             note(f"{path}: mono recording: one mixed stream; interruptions can't be attributed "
                  "to agent or customer without speaker separation")
@@ -89,7 +104,9 @@ def _analyze_one(path: Path, events_path: Path | None, config: Config, agent_cha
             print(line, flush=True)
 
     try:
-        replay_call(info, config, on_event, speed)
+        replay_call(info, config, on_event, speed, stt)
     finally:
         if writer is not None:
             writer.close()
+        if vtt is not None:
+            vtt.close()

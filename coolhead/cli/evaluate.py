@@ -14,7 +14,13 @@ Score event streams (JSONL from `coolhead analyze --out DIR`) against ground-tru
 format in docs/events.md), paired by file name: calls/c001.jsonl with truth/c001.json.
 
 Reports interruption precision/recall/F1 (same interrupter, start within 0.5 s), brief latches
-wrongly flagged as interruptions, and pause-cue recall (within 1 s) and delay."""
+wrongly flagged as interruptions, and pause-cue recall (within 1 s) and delay.
+
+Anger: level AUC per role (anger events inside angry vs other utterances of that speaker) next
+to a per-speaker z-score of loudness + F0 as a reference; escalation recall and delay (first
+restate/transfer cue within 20 s of each anger onset) and the share of those cues raised before
+the onset; false lower_voice/restate/transfer cues per minute on calm calls (no angry
+utterance, no onset); lower_voice recall and delay (within 10 s of each agent_loud_onset)."""
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from coolhead import __version__
-from coolhead.cli import analyze, bench, evaluate
+from coolhead.cli import analyze, bench, devices, evaluate, listen, models
 
-SUBCOMMANDS = (analyze, evaluate, bench)
+SUBCOMMANDS = (analyze, evaluate, bench, listen, devices, models)
 """Each module has ``add_parser(subparsers)`` and sets ``func`` on its parser; ``func(args) -> int``."""
 
 

@@ -4,8 +4,9 @@ A script is a list of ``Turn``s: who speaks (``agent`` on channel 0, ``customer`
 a mono clip, its emotion, and how it is placed against what came before:
 
 - ``Gap(s)``: starts ``s`` seconds after everything so far has ended (a normal turn change);
-- ``Interrupt()``: starts inside the other role's current turn, while they are speaking, where
-  they keep talking >= 1 s longer and the two overlap >= 0.6 s (an interruption);
+- ``Interrupt()``: starts inside the other role's current turn, while they are in mid-flow; they
+  keep talking >= 1 s (then yield: their clip is cut), the two overlap >= 0.6 s, and neither
+  pauses >= 0.3 s while both talk, so there is no ambiguous re-start to label (an interruption);
 - ``Latch(s)``: starts ``s`` <= 0.2 s before the other role's current turn ends (a latch, not an
   interruption).
 
@@ -17,7 +18,7 @@ the detector under test. The ground truth follows the contract in docs/events.md
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,8 @@ OWN_PAUSE_S = 0.5
 """An overlapping turn starts at least this long after the same speaker's previous turn."""
 BRIDGE_S = 0.2
 """Pauses shorter than this inside one speaker's clip count as speaking when measuring overlap."""
+MAX_PAUSE_IN_OVERLAP_S = 0.3
+"""Neither speaker pauses this long while both are talking: no ambiguous re-starts to label."""
 MIN_RUN_S = 0.05
 """A clip's speech starts (and ends) with at least this much continuous activity: clicks are trimmed."""
 
@@ -57,6 +60,9 @@ class Gap:
 class Interrupt:
     position: float = 0.5
     """Where among the valid start times (0 = earliest, 1 = latest); the script's randomness."""
+    yield_after_s: float | None = 1.5
+    """The interrupted speaker stops this long (>= 1 s) after the interrupter starts: their clip
+    is cut there (at its last active frame, short fade). None: they talk on to their clip's end."""
     min_overlap_s: float = MIN_INTERRUPTION_OVERLAP_S
 
 
@@ -108,18 +114,6 @@ class _Placed:
         return self.start_f + len(self.active)
 
 
-@dataclass
-class _Timeline:
-    frame_len: int
-    placed: list[_Placed] = field(default_factory=list)
-
-    def end_f(self) -> int:
-        return max((p.end_f for p in self.placed), default=0)
-
-    def last_of(self, role: str) -> _Placed | None:
-        return next((p for p in reversed(self.placed) if p.role == role), None)
-
-
 def trim_clip(clip: np.ndarray, rate_hz: int) -> tuple[np.ndarray, np.ndarray]:
     """Cut leading/trailing silence at activity-frame resolution.
 
@@ -138,13 +132,23 @@ def trim_clip(clip: np.ndarray, rate_hz: int) -> tuple[np.ndarray, np.ndarray]:
     return trimmed, _bridge(active[first_f:last_f], round(BRIDGE_S / ACTIVITY_FRAME_S))
 
 
-def build_call(call_id: str, turns: list[Turn], rate_hz: int = BUILD_RATE_HZ, tail_s: float = 0.5) -> BuiltCall:
-    """Lay the turns out on two channels and derive the ground truth from the placement."""
-    timeline = _Timeline(int(round(ACTIVITY_FRAME_S * rate_hz)))
-    truth: dict[str, Any] = {"call_id": call_id, "duration": 0.0, "sample_rate": rate_hz,
-                             "channels": dict(CHANNEL_ROLES), "utterances": [],
-                             **{mark: [] for mark in MARKS}, "interruptions": [], "short_overlaps": []}
-    for i, turn in enumerate(turns):
+class CallBuilder:
+    """Places turns one at a time (``add``), then renders both channels and the truth (``build``).
+
+    ``add`` raises ``PlacementError`` and leaves the call as it was when a turn cannot be placed
+    as asked, so a script can fall back to another placement or clip.
+    """
+
+    def __init__(self, call_id: str, rate_hz: int = BUILD_RATE_HZ) -> None:
+        self.call_id = call_id
+        self.rate_hz = rate_hz
+        self.frame_len = int(round(ACTIVITY_FRAME_S * rate_hz))
+        self._placed: list[_Placed] = []
+        self._labels: dict[str, list] = {mark: [] for mark in MARKS} | {"interruptions": [], "short_overlaps": []}
+
+    def add(self, turn: Turn) -> float:
+        """Place ``turn``; returns its start (s from call start)."""
+        i = len(self._placed)
         if turn.role not in CHANNEL_ROLES.values():
             raise PlacementError(f"turn {i}: role must be agent or customer, got {turn.role!r}")
         if turn.emotion not in EMOTIONS:
@@ -152,27 +156,48 @@ def build_call(call_id: str, turns: list[Turn], rate_hz: int = BUILD_RATE_HZ, ta
         unknown = set(turn.marks) - set(MARKS)
         if unknown:
             raise PlacementError(f"turn {i}: unknown marks {sorted(unknown)}")
-        clip, active = trim_clip(turn.clip, rate_hz)
-        start_f, overlap = _place(timeline, turn.role, active, turn.place, i)
-        placed = _Placed(turn.role, start_f, clip, active, turn.emotion)
-        timeline.placed.append(placed)
+        clip, active = trim_clip(turn.clip, self.rate_hz)
+        start_f, overlap = _place(self, turn.role, active, turn.place, i)
+        self._placed.append(_Placed(turn.role, start_f, clip, active, turn.emotion))
         t_s = _s(start_f)
-        truth["utterances"].append({"speaker": turn.role, "start": t_s, "end": _s(placed.end_f),
-                                    "emotion": turn.emotion})
         for mark in turn.marks:
-            truth[mark].append(t_s)
+            self._labels[mark].append(t_s)
         if overlap is not None:
             key = "interruptions" if isinstance(turn.place, Interrupt) else "short_overlaps"
-            truth[key].append({"t": t_s, "by": turn.role, "overlap_s": overlap})
-    n_samples = timeline.end_f() * timeline.frame_len + int(round(tail_s * rate_hz))
-    audio = np.zeros((n_samples, 2), np.float32)
-    channel_of = {role: int(ch) for ch, role in CHANNEL_ROLES.items()}
-    for p in timeline.placed:
-        start = p.start_f * timeline.frame_len
-        audio[start: start + len(p.clip), channel_of[p.role]] += p.clip
-    truth["utterances"].sort(key=lambda u: u["start"])
-    truth["duration"] = round(n_samples / rate_hz, 3)
-    return BuiltCall(np.clip(audio, -1.0, 1.0), rate_hz, truth)
+            self._labels[key].append({"t": t_s, "by": turn.role, "overlap_s": overlap})
+        return t_s
+
+    def end_f(self) -> int:
+        """End of everything placed so far, in activity frames."""
+        return max((p.end_f for p in self._placed), default=0)
+
+    def last_of(self, role: str) -> _Placed | None:
+        return next((p for p in reversed(self._placed) if p.role == role), None)
+
+    def build(self, tail_s: float = 0.5) -> BuiltCall:
+        """Both channels (ch0 agent, ch1 customer) and the ground truth, ``tail_s`` of silence at the end."""
+        n_samples = self.end_f() * self.frame_len + int(round(tail_s * self.rate_hz))
+        audio = np.zeros((n_samples, 2), np.float32)
+        channel_of = {role: int(ch) for ch, role in CHANNEL_ROLES.items()}
+        utterances = []
+        for p in self._placed:
+            start = p.start_f * self.frame_len
+            audio[start: start + len(p.clip), channel_of[p.role]] += p.clip
+            utterances.append({"speaker": p.role, "start": _s(p.start_f), "end": _s(p.end_f),
+                               "emotion": p.emotion})
+        truth = {"call_id": self.call_id, "duration": round(n_samples / self.rate_hz, 3),
+                 "sample_rate": self.rate_hz, "channels": dict(CHANNEL_ROLES),
+                 "utterances": sorted(utterances, key=lambda u: u["start"]),
+                 **{key: list(values) for key, values in self._labels.items()}}
+        return BuiltCall(np.clip(audio, -1.0, 1.0), self.rate_hz, truth)
+
+
+def build_call(call_id: str, turns: list[Turn], rate_hz: int = BUILD_RATE_HZ, tail_s: float = 0.5) -> BuiltCall:
+    """Lay the turns out on two channels and derive the ground truth from the placement."""
+    builder = CallBuilder(call_id, rate_hz)
+    for turn in turns:
+        builder.add(turn)
+    return builder.build(tail_s)
 
 
 def write_call(out_dir: str | Path, name: str, call: BuiltCall, phone: bool = False,
@@ -195,41 +220,82 @@ def write_call(out_dir: str | Path, name: str, call: BuiltCall, phone: bool = Fa
     return wav_path, json_path
 
 
-def _place(timeline: _Timeline, role: str, active: np.ndarray, place: Placement,
+def _place(call: CallBuilder, role: str, active: np.ndarray, place: Placement,
            i: int) -> tuple[int, float | None]:
-    """Start frame of a new turn, and its overlap (s) with the other role for Interrupt/Latch."""
+    """Start frame of a new turn, and its overlap (s) with the other role for Interrupt/Latch.
+
+    An interrupted turn is cut where its speaker yields.
+    """
     f = ACTIVITY_FRAME_S
     if isinstance(place, Gap):
-        return timeline.end_f() + int(round(place.seconds / f)), None
-    other = timeline.last_of("customer" if role == "agent" else "agent")
+        return call.end_f() + int(round(place.seconds / f)), None
+    other = call.last_of("customer" if role == "agent" else "agent")
     if other is None:
         raise PlacementError(f"turn {i}: nothing to overlap, the other role has not spoken")
-    own = timeline.last_of(role)
+    own = call.last_of(role)
     earliest_f = (own.end_f if own else 0) + int(round(OWN_PAUSE_S / f))
     if isinstance(place, Latch):
         if not 0 < place.overlap_s <= MAX_LATCH_OVERLAP_S:
             raise PlacementError(f"turn {i}: latch overlap must be in (0, {MAX_LATCH_OVERLAP_S}] s")
         start_f = other.end_f - int(round(place.overlap_s / f))
-        overlap = _overlap_s(other, active, start_f)
+        overlap = _overlap_s(other.start_f, other.active, start_f, active)
         if start_f < earliest_f or overlap > MAX_LATCH_OVERLAP_S:
             raise PlacementError(f"turn {i}: cannot latch here")
         return start_f, overlap
-    lo = max(other.start_f + int(round(INTERRUPTED_LEAD_S / f)), earliest_f)
-    hi = other.end_f - int(round(INTERRUPTED_KEEPS_TALKING_S / f))
-    valid = [(s, ov) for s in range(lo, hi + 1) if other.active[s - other.start_f]
-             for ov in [_overlap_s(other, active, s)] if ov >= place.min_overlap_s]
+    if place.yield_after_s is not None and place.yield_after_s < INTERRUPTED_KEEPS_TALKING_S:
+        raise PlacementError(f"turn {i}: the interrupted speaker must keep talking >= "
+                             f"{INTERRUPTED_KEEPS_TALKING_S} s")
+    keep_f = int(round(INTERRUPTED_KEEPS_TALKING_S / f))
+    lead_f = int(round(INTERRUPTED_LEAD_S / f))
+    max_pause_f = int(round(MAX_PAUSE_IN_OVERLAP_S / f))
+    valid = []
+    for start_f in range(max(other.start_f + lead_f, earliest_f), other.end_f - keep_f + 1):
+        if not other.active[start_f - other.start_f]:
+            continue
+        kept = other.active
+        if place.yield_after_s is not None:
+            kept = _trim_end(other.active[: start_f - other.start_f + int(round(place.yield_after_s / f))])
+        other_end_f = other.start_f + len(kept)
+        both_end_f = min(other_end_f, start_f + len(active))
+        if (other_end_f - start_f < keep_f
+                or _longest_run(~kept[start_f - lead_f - other.start_f:]) >= max_pause_f
+                or _longest_run(~active[: both_end_f - start_f]) >= max_pause_f):
+            continue
+        overlap = _overlap_s(other.start_f, kept, start_f, active)
+        if overlap >= place.min_overlap_s:
+            valid.append((start_f, overlap, len(kept)))
     if not valid:
-        raise PlacementError(f"turn {i}: the other role's turn is too short to interrupt")
-    return valid[int(round(place.position * (len(valid) - 1)))]
+        raise PlacementError(f"turn {i}: the other role's turn is too short or too broken to interrupt")
+    start_f, overlap, kept_f = valid[int(round(place.position * (len(valid) - 1)))]
+    _cut(other, kept_f, call.frame_len)
+    return start_f, overlap
 
 
-def _overlap_s(other: _Placed, active: np.ndarray, start_f: int) -> float:
-    """Seconds where ``other`` and a clip with ``active`` frames starting at ``start_f`` both speak."""
-    lo, hi = max(other.start_f, start_f), min(other.end_f, start_f + len(active))
+def _cut(placed: _Placed, n_frames: int, frame_len: int, fade_s: float = 0.02) -> None:
+    """Shorten a placed turn to its first ``n_frames`` frames, fading out the last ``fade_s``."""
+    placed.active = placed.active[:n_frames]
+    placed.clip = placed.clip[: n_frames * frame_len].copy()
+    n_fade = min(len(placed.clip), int(fade_s / ACTIVITY_FRAME_S * frame_len))
+    placed.clip[len(placed.clip) - n_fade:] *= np.linspace(1.0, 0.0, n_fade, dtype=np.float32)
+
+
+def _overlap_s(a_start_f: int, a_active: np.ndarray, b_start_f: int, b_active: np.ndarray) -> float:
+    """Seconds where two speakers' activity (each from its start frame) are both on."""
+    lo, hi = max(a_start_f, b_start_f), min(a_start_f + len(a_active), b_start_f + len(b_active))
     if hi <= lo:
         return 0.0
-    both = other.active[lo - other.start_f: hi - other.start_f] & active[lo - start_f: hi - start_f]
+    both = a_active[lo - a_start_f: hi - a_start_f] & b_active[lo - b_start_f: hi - b_start_f]
     return round(float(np.count_nonzero(both)) * ACTIVITY_FRAME_S, 3)
+
+
+def _trim_end(active: np.ndarray) -> np.ndarray:
+    """``active`` up to and including its last active frame."""
+    on = np.flatnonzero(active)
+    return active[: on[-1] + 1] if len(on) else active[:0]
+
+
+def _longest_run(flags: np.ndarray) -> int:
+    return max((b - a for a, b in _runs(flags)), default=0)
 
 
 def _runs(active: np.ndarray) -> list[tuple[int, int]]:

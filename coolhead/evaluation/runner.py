@@ -17,14 +17,30 @@ class Evaluation:
     counts: Counter = field(default_factory=Counter)
     pause_delays: list[float | None] = field(default_factory=list)
     calls: list[str] = field(default_factory=list)
+    anger_samples: dict[str, tuple[list[float], list[float]]] = field(default_factory=dict)
+    zscore_samples: dict[str, tuple[list[float], list[float]]] = field(default_factory=dict)
+    escalation_delays: list[float | None] = field(default_factory=list)
+    lower_voice_delays: list[float | None] = field(default_factory=list)
 
     def add(self, call_id: str, events: list[Event], truth: Truth) -> None:
         self.calls.append(call_id)
         self.counts += metrics.score_interruptions(events, truth)
         self.pause_delays += metrics.pause_delays_s(events, truth)
+        self.counts += metrics.score_anger_cues(events, truth)
+        for mine, theirs in ((self.anger_samples, metrics.anger_samples(events, truth)),
+                             (self.zscore_samples, metrics.zscore_samples(events, truth))):
+            for role, (pos, neg) in theirs.items():
+                mine.setdefault(role, ([], []))[0].extend(pos)
+                mine[role][1].extend(neg)
+        self.escalation_delays += metrics.onset_delays_s(events, truth["anger_onsets"], metrics.ESCALATION_CUES,
+                                                         metrics.ESCALATION_MAX_DELAY_S)
+        self.lower_voice_delays += metrics.onset_delays_s(events, truth["agent_loud_onsets"], ("lower_voice",),
+                                                          metrics.LOWER_VOICE_MAX_DELAY_S)
 
     def summary(self) -> dict[str, float | int | None]:
-        return {"calls": len(self.calls), **metrics.summarise(self.counts, self.pause_delays)}
+        return {"calls": len(self.calls), **metrics.summarise(self.counts, self.pause_delays),
+                **metrics.summarise_anger(self.counts, self.anger_samples, self.zscore_samples,
+                                          self.escalation_delays, self.lower_voice_delays)}
 
 
 def find_pairs(events_paths: list[Path], truth_paths: list[Path]) -> tuple[list[tuple[Path, Path]], list[str]]:

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from coolhead import events
 from coolhead.config import CuesConfig
 from coolhead.events import Event
+from coolhead.pipeline.anger import SpeakerAnger, TurnAnger
+from coolhead.pipeline.phrases import PhraseSpotter
 from coolhead.pipeline.turns import Talkover
 
 
@@ -19,6 +21,20 @@ class CallState:
     """What the trackers currently know about the call (read by the cue policy and the UI)."""
 
     talkover: Talkover | None = None
+    speakers: dict[str, SpeakerAnger] = field(default_factory=dict)
+    """Live anger state per role (shared with the anger trackers)."""
+
+    @property
+    def customer_anger_level(self) -> float:
+        """The customer's latest anger level, 0..1 (0 before they speak)."""
+        s = self.speakers.get("customer")
+        return s.level if s else 0.0
+
+    @property
+    def agent_loudness_vs_baseline_db(self) -> float:
+        """How far the agent's latest speech is above their own baseline loudness (dB)."""
+        s = self.speakers.get("agent")
+        return s.loudness_vs_baseline_db if s else 0.0
 
 
 @dataclass
@@ -26,6 +42,13 @@ class CuePolicy:
     config: CuesConfig
     _last_cue_s: dict[str, float] = field(default_factory=dict)
     _cued_talkover: Talkover | None = None
+    _cued_raise_s: float | None = None
+    """Start of the agent's raised stretch last cued with ``lower_voice``."""
+    _seen_turn: TurnAnger | None = None
+    _first_restate_s: float | None = None
+    _heated_since_restate: int = 0
+    phrases: PhraseSpotter | None = None
+    """Phrase rules for cues that only words reveal (``on_words``); None without STT."""
 
     def step(self, t_s: float, state: CallState) -> list[Event]:
         out: list[Event] = []
@@ -34,7 +57,55 @@ class CuePolicy:
                 and talk is not self._cued_talkover and self._cooled("pause", t_s, self.config.pause_cooldown_s)):
             self._cued_talkover = talk
             out.append(self._say(t_s, "pause", "You are talking over the customer: stop and let them finish."))
+        out.extend(self._lower_voice(t_s, state.speakers.get("agent"), state.customer_anger_level))
+        customer = state.speakers.get("customer")
+        turn = customer.last_turn if customer else None
+        if turn is not None and turn is not self._seen_turn:
+            self._seen_turn = turn
+            out.extend(self._escalation(t_s, turn))
         return out
+
+    def on_words(self, words: Event) -> list[Event]:
+        """Cues from a ``words`` event (manager request, threat, blocking phrase), at its end.
+
+        They depend on the words alone, never on the acoustic state, so the same words give the
+        same cues whether recognition ran inline or in a worker thread.
+        """
+        if self.phrases is None:
+            return []
+        return [events.cue(words["end"], m.rule.cue, m.rule.reason, rule=m.rule.name, phrase=m.phrase,
+                           speaker=words["speaker"]) for m in self.phrases.spot(words)]
+
+    def _lower_voice(self, t_s: float, agent: SpeakerAnger | None, customer_level: float) -> list[Event]:
+        c = self.config
+        if (agent is None or agent.aroused_s < c.lower_voice_min_s or agent.aroused_since_s == self._cued_raise_s
+                or not self._cooled("lower_voice", t_s, c.lower_voice_cooldown_s)):
+            return []
+        self._cued_raise_s = agent.aroused_since_s
+        while_angry = " while the customer is upset" if customer_level >= 0.5 else ""
+        return [self._say(t_s, "lower_voice",
+                          f"Your voice has been raised for {agent.aroused_s:.0f} s{while_angry}: "
+                          "slow down and speak more softly.")]
+
+    def _escalation(self, t_s: float, turn: TurnAnger) -> list[Event]:
+        """A customer turn just ended: restate after a heated one; transfer if restating did not help."""
+        c = self.config
+        if turn.mean_level < c.restate_level or turn.speech_s < c.restate_min_speech_s:
+            self._heated_since_restate = 0
+            return []
+        if self._first_restate_s is not None:
+            self._heated_since_restate += 1
+            if (self._heated_since_restate >= c.transfer_heated_turns and t_s - self._first_restate_s >= c.transfer_min_s
+                    and self._cooled("transfer", t_s, c.transfer_cooldown_s)):
+                self._heated_since_restate = 0
+                return [self._say(t_s, "transfer", "The customer is still angry after you restated their concern: "
+                                                   "offer to bring in a supervisor.")]
+        if not self._cooled("restate", t_s, c.restate_cooldown_s):
+            return []
+        if self._first_restate_s is None:
+            self._first_restate_s = t_s
+        return [self._say(t_s, "restate", "The customer just finished an angry turn: "
+                                          "restate their concern and apologise before explaining.")]
 
     def _cooled(self, kind: str, t_s: float, cooldown_s: float) -> bool:
         last = self._last_cue_s.get(kind)

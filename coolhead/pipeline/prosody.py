@@ -193,6 +193,8 @@ class ProsodyWindow:
     """Syllable nuclei per second of speech."""
     voiced_share: float
     """Share of speech frames with an F0."""
+    new_s: float = 0.0
+    """Turn time since the previous window of the same turn (what this one adds)."""
 
 
 def summarise_window(loudness_dbfs: np.ndarray, f0_hz: np.ndarray, tilt_db: np.ndarray,
@@ -211,3 +213,61 @@ def summarise_window(loudness_dbfs: np.ndarray, f0_hz: np.ndarray, tilt_db: np.n
     tilt = float(np.mean(finite_tilt)) if len(finite_tilt) else float("nan")
     return ProsodyWindow(speech_s, loudness_db, f0, rng, tilt, nuclei / speech_s if speech_s else 0.0,
                          len(voiced) / n if n else 0.0)
+
+
+_LOUD, _F0, _TILT, _NUCLEUS, _SPEECH = range(5)
+
+
+class ProsodyTracker:
+    """One role's prosody, frame by frame: the window summaries that ``prosody`` events carry.
+
+    ``analyse`` computes the per-frame features of a block (vectorised); ``step`` then walks
+    the block's frames with the segmenter's decisions. Within a speech segment (a turn) it keeps
+    the last ``window_s`` of frames and returns a ``ProsodyWindow`` every ``interval_s`` of
+    speech and when the turn ends. Windows never reach back into an earlier turn.
+    """
+
+    def __init__(self, config: ProsodyConfig, rate_hz: int, frame_len: int, frame_s: float) -> None:
+        self._config = config
+        self._frame_s = frame_s
+        self._frames = FrameAnalyser(config, rate_hz, frame_len)
+        self._nuclei = NucleusDetector(config)
+        self._window = np.zeros((max(1, round(config.window_s / frame_s)), 5))
+        self._n_window = 0
+        self._interval_frames = max(1, round(config.interval_s / frame_s))
+        self._first_frames = max(1, round(config.first_after_s / frame_s))
+        self._since_emit = 0
+        self._block = np.zeros((0, 5))
+
+    def analyse(self, frames: np.ndarray, loudness_dbfs: np.ndarray, speech: np.ndarray) -> None:
+        """Per-frame features of the next block (``speech``: raw VAD decision per frame)."""
+        p = self._frames(frames, speech)
+        voiced = np.isfinite(p.f0_hz)
+        step = self._nuclei.step
+        nuclei = [step(b, v) for b, v in zip(p.band_db.tolist(), voiced.tolist())]
+        self._block = np.column_stack([loudness_dbfs, p.f0_hz, p.tilt_db, nuclei, speech])
+
+    def step(self, i: int, in_speech: bool, turn_started: bool, turn_ended: bool) -> ProsodyWindow | None:
+        """Frame ``i`` of the analysed block; returns a window summary when one is due."""
+        if turn_started:
+            self._n_window = self._since_emit = 0
+        if not (in_speech or turn_ended):
+            return None
+        if in_speech:
+            self._window[self._n_window % len(self._window)] = self._block[i]
+            self._n_window += 1
+            self._since_emit += 1
+        wait = self._interval_frames if self._n_window > self._since_emit else self._first_frames
+        due = self._since_emit >= wait or (turn_ended and self._since_emit * 2 >= self._interval_frames)
+        if not due:
+            return None
+        new_s = self._since_emit * self._frame_s
+        self._since_emit = 0
+        rows = self._window[: min(self._n_window, len(self._window))]
+        rows = rows[rows[:, _SPEECH] > 0]
+        if len(rows) == 0:
+            return None
+        window = summarise_window(rows[:, _LOUD], rows[:, _F0], rows[:, _TILT], int(rows[:, _NUCLEUS].sum()),
+                                  self._frame_s, self._config.min_voiced_frames)
+        window.new_s = new_s
+        return window

@@ -1,0 +1,39 @@
+"""Speech-to-text options shared by the commands that run the pipeline (analyze, listen)."""
+
+from __future__ import annotations
+
+import argparse
+
+from coolhead.cli.common import error, note
+from coolhead.config import Config
+from coolhead.models.errors import ModelError
+from coolhead.pipeline.phrases import PhraseBook, PhraseError
+from coolhead.pipeline.stt import SpeechToText
+from coolhead.pipeline.stt_setup import backend_for_run
+
+
+def add_stt_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-stt", action="store_true", help="no speech-to-text (acoustic cues only)")
+    parser.add_argument("--model", metavar="PATH",
+                        help="vosk model directory or Whisper CTranslate2 directory (default: resolved, "
+                             "see `coolhead models list`)")
+    parser.add_argument("--lang", metavar="LANG", help="language of the calls (default: stt.language, en)")
+
+
+def speech_to_text(args: argparse.Namespace, config: Config, threaded: bool = False) -> SpeechToText | None | bool:
+    """The run's STT (None: off, with a note where no model was found); False after a one-line error."""
+    if args.lang:
+        config.stt.language = args.lang
+    if args.no_stt:
+        config.stt.enabled = False
+    try:
+        phrases = PhraseBook.load(config.stt.language, config.stt.phrase_file, config.stt.phrase_cooldown_s)
+        backend, message = backend_for_run(config, args.model)
+    except (ModelError, PhraseError) as exc:
+        error(str(exc))
+        return False
+    if message:
+        note(message)
+    if backend is None:
+        return None
+    return SpeechToText(backend, phrases, config.stt.feed_s, threaded)

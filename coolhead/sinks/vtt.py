@@ -1,0 +1,50 @@
+"""WebVTT transcript: what each party said (``<v Agent>``/``<v Customer>``) with the cues in place.
+
+Written as events arrive and flushed, like the JSONL stream, so a killed run keeps what it had.
+Cues appear as their own subtitle (voice ``Coolhead``) for ``CUE_SHOW_S`` from their time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import IO
+
+from coolhead.events import Event
+
+CUE_SHOW_S = 3.0
+
+
+def vtt_time(t_s: float) -> str:
+    ms = int(round(max(t_s, 0.0) * 1000))
+    h, rest = divmod(ms, 3_600_000)
+    m, rest = divmod(rest, 60_000)
+    s, ms = divmod(rest, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("-->", "--&gt;")
+
+
+class VttWriter:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file: IO[str] = open(self.path, "w", encoding="utf-8")
+        self._file.write("WEBVTT\n\n")
+        self._file.flush()
+
+    def write(self, event: Event) -> None:
+        if event["type"] == "words":
+            start, end = event["t"], max(event["end"], event["t"] + 0.001)
+            text = f"<v {event['speaker'].capitalize()}>{_escape(event['text'])}"
+        elif event["type"] == "cue":
+            start, end = event["t"], event["t"] + CUE_SHOW_S
+            text = f"<v Coolhead>[{event['cue'].upper()}] {_escape(event['reason'])}"
+        else:
+            return
+        self._file.write(f"{vtt_time(start)} --> {vtt_time(end)}\n{text}\n\n")
+        self._file.flush()
+
+    def close(self) -> None:
+        self._file.close()
