@@ -81,25 +81,31 @@ class AngerConfig:
     docs/anger.md); departures are clipped to +-``*_cap`` first.
     """
 
-    baseline_percentile: float = 25.0
-    """Baseline = this percentile of the speaker's past windows: the calm-most end of their speech."""
+    baseline_percentile: float = 50.0
+    """Baseline = this percentile of the speaker's past (mostly calm) windows."""
     baseline_windows: int = 240
     """Past windows kept for the baseline (2 minutes of speech at 0.5 s per window)."""
-    aroused_level: float = 0.5
+    aroused_level: float = 0.7
     """At or above this level a speaker counts as aroused (feeds ``lower_voice``)..."""
     aroused_admit_every: int = 4
     """...and only every n-th aroused window may enter the baseline, so anger never becomes it."""
-    bias: float = -3.0
+    tilt_prior_db: float = -10.0
+    """Spectral tilt of calm speech across speakers (RAVDESS tuning actors, 300-3400 Hz)..."""
+    tilt_prior_windows: float = 6.0
+    """...which weighs as much as this many of the speaker's own windows in their tilt baseline."""
+    smoothing_s: float = 1.4
+    """Time constant (seconds of the speaker's speech) over which window scores are smoothed."""
+    bias: float = -1.751
     """Logistic bias: level with no departure from the baseline is 1/(1+e^-bias)."""
-    w_loudness: float = 0.25
+    w_loudness: float = 0.202
     """Weight per dB of loudness above baseline."""
-    w_f0: float = 0.35
+    w_f0: float = 0.1274
     """Weight per semitone of median F0 above baseline."""
-    w_f0_range: float = 0.1
+    w_f0_range: float = 0.0451
     """Weight per semitone of F0 range (10th-90th percentile) above baseline."""
-    w_tilt: float = 0.25
+    w_tilt: float = 0.5322
     """Weight per dB of spectral tilt above baseline (flatter spectrum = more vocal effort)."""
-    w_rate: float = 0.1
+    w_rate: float = 0.0
     """Weight per syllable/s of speaking rate above baseline."""
     loudness_cap_db: float = 15.0
     f0_cap_st: float = 10.0
@@ -130,20 +136,31 @@ class CuesConfig:
     """At most one ``pause`` cue per this many seconds."""
     lower_voice_min_s: float = 2.0
     """``lower_voice`` when the agent's anger level has stayed >= ``anger.aroused_level`` this long (s of speech)..."""
+    lower_voice_min_s_customer_upset: float = 1.0
+    """...or this long while the customer is aroused too (the agent is answering anger with anger)..."""
     lower_voice_cooldown_s: float = 30.0
     """...at most once per raised stretch and once per this many seconds."""
-    restate_level: float = 0.5
-    """A customer turn is heated when its mean anger level is at least this..."""
+    restate_level: float = 0.85
+    """A customer turn is heated when its anger level reaches at least this..."""
     restate_min_speech_s: float = 1.0
-    """...over at least this much speech; ``restate`` when such a turn ends..."""
-    restate_cooldown_s: float = 20.0
+    """...and it held at least this much speech at or above ``anger.aroused_level``; ``restate``
+    when the first heated turn of a run ends..."""
+    restate_cooldown_s: float = 10.0
     """...at most once per this many seconds."""
     transfer_heated_turns: int = 3
-    """``transfer`` after this many heated customer turns in a row since a ``restate``..."""
-    transfer_min_s: float = 40.0
+    """``transfer`` after this many more heated customer turns in a row after a ``restate``..."""
+    transfer_min_s: float = 30.0
     """...at least this long after the first ``restate``..."""
     transfer_cooldown_s: float = 120.0
     """...and at most once per this many seconds."""
+
+
+@dataclass
+class UiConfig:
+    language: str = ""
+    """Language of the cue window: ``en``, ``fa``, ``ro``, ``sv``; empty: the system locale, else English."""
+    cue_visible_s: float = 4.0
+    """A cue stays on screen this long, then fades out."""
 
 
 @dataclass
@@ -155,6 +172,7 @@ class Config:
     stt: SttConfig = field(default_factory=SttConfig)
     prosody: ProsodyConfig = field(default_factory=ProsodyConfig)
     anger: AngerConfig = field(default_factory=AngerConfig)
+    ui: UiConfig = field(default_factory=UiConfig)
 
     @classmethod
     def load(cls, path: str | Path | None) -> "Config":

@@ -29,6 +29,7 @@ from coolhead.config import Config
 from coolhead.events import Event
 from coolhead.pipeline import Pipeline
 from coolhead.pipeline.cues import CallState
+from coolhead.pipeline.frames import frame_loudness_dbfs
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.sinks.jsonl import JsonlWriter
 
@@ -39,8 +40,9 @@ ROLES = ("agent", "customer")
 class LiveSink(Protocol):
     """Where a live call's events go besides its JSONL file (console, cue window)."""
 
-    def on_event(self, event: Event, arrived_s: float) -> None:
-        """``arrived_s``: ``perf_counter`` time the audio that decided the event reached the callback."""
+    def on_event(self, event: Event, arrived_s: float | None) -> None:
+        """``arrived_s``: ``perf_counter`` time the audio that decided the event reached the
+        callback; None for events not decided by arriving audio (call header, end of call)."""
 
     def on_state(self, t_s: float, state: CallState) -> None:
         """The trackers' state after the audio up to ``t_s`` (called per fed chunk)."""
@@ -155,7 +157,13 @@ class LiveReport:
     backlog_at_stop_s: float = 0.0
     """Audio still waiting when listening was stopped (about 0 once analysis has caught up)."""
     cpu_s: float = 0.0
+    """CPU time of the whole process (capture, listener, window) while listening."""
     wall_s: float = 0.0
+
+    @property
+    def cpu_percent(self) -> float:
+        """CPU use in percent of one core."""
+        return 100 * self.cpu_s / max(self.wall_s, 1e-9)
 
 
 class LiveListener:
@@ -183,7 +191,7 @@ class LiveListener:
         self._role_of = [spec.role_channels for spec in capture.specs]
         self._call: _Call | None = None
         self._want_call = True
-        self._silent_s = 0.0
+        self._quiet_s = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="coolhead-live", daemon=True)
         self.done = threading.Event()
@@ -207,6 +215,11 @@ class LiveListener:
         self._want_call = False
 
     @property
+    def wants_call(self) -> bool:
+        """Calls are being taken (``start_call``), whether or not one is going on now."""
+        return self._want_call
+
+    @property
     def in_call(self) -> bool:
         return self._call is not None
 
@@ -223,6 +236,7 @@ class LiveListener:
             self.capture.stop()
             while (block := self.capture.get(timeout_s=0)) is not None:
                 self._take(block)
+            self._flush_resamplers()
             self._end_call("lost" if self.report.lost_reason else "stopped")
         except Exception as exc:  # a bug: stop listening, keep the events written so far
             self.report.failure = f"internal error while listening: {type(exc).__name__}: {exc}"
@@ -254,6 +268,17 @@ class LiveListener:
                 gap = int(round(block.dropped_before * self.rate_hz / self.capture.rate_hz))
                 buffer.append(np.zeros(gap, np.int16), block.arrived_s)
             buffer.append(float_to_int16(buffer.resampler(block.samples[:, channel])), block.arrived_s)
+        self._feed_ready()
+
+    def _flush_resamplers(self) -> None:
+        """End of listening: the resamplers' last samples (their filter delay) into the call."""
+        now = time.perf_counter()
+        for buffer in self._buffers.values():
+            buffer.append(float_to_int16(buffer.resampler(np.zeros(0, np.float32), last=True)), now)
+        self._feed_ready()
+
+    def _feed_ready(self) -> None:
+        """Feed the samples that every role has."""
         n = min(b.n for b in self._buffers.values())
         if n == 0:
             return
@@ -263,29 +288,26 @@ class LiveListener:
         self._feed(samples, arrived_s)
 
     def _feed(self, samples: dict[str, np.ndarray], arrived_s: float) -> None:
-        if self._want_call and self._call is None and not self._is_silent(samples, 0.0):
-            self._start_call()
-        elif not self._want_call and self._call is not None:
+        quiet_s = self._quiet_for_s(samples) if self.split_silence_s else 0.0
+        if self._call is not None and not self._want_call:
             self._end_call("ended by the agent")
         if self._call is None:
-            return
+            if not self._want_call or quiet_s > 0:  # with splitting, the next call starts with sound
+                return
+            self._start_call()
         for event in self._call.feed(samples):
             self._emit(event, arrived_s)
         for sink in self.sinks:
             sink.on_state(self._call.t_s, self._call.pipeline.state)
-        if self.split_silence_s and self._is_silent(samples, self.split_silence_s):
+        if self.split_silence_s and quiet_s >= self.split_silence_s:
             self._end_call(f"{self.split_silence_s:g} s of silence")
 
-    def _is_silent(self, samples: dict[str, np.ndarray], for_s: float) -> bool:
-        """Track how long both roles have been below ``split_level_dbfs``; True once ``for_s``.
-
-        With splitting off, a call starts at once (``for_s`` 0 is reached by any audio)."""
-        if not self.split_silence_s:
-            return False
-        peak = max(float(np.sqrt(np.mean(s.astype(np.float32) ** 2))) for s in samples.values())
-        loud = 20 * np.log10(max(peak, 1.0) / 32768.0) >= self.split_level_dbfs
-        self._silent_s = 0.0 if loud else self._silent_s + len(next(iter(samples.values()))) / self.rate_hz
-        return not loud and self._silent_s >= for_s
+    def _quiet_for_s(self, samples: dict[str, np.ndarray]) -> float:
+        """How long both roles have been below ``split_level_dbfs``, up to the end of ``samples``."""
+        level_dbfs = max(float(frame_loudness_dbfs(s[np.newaxis, :])[0]) for s in samples.values())
+        n = len(next(iter(samples.values())))
+        self._quiet_s = 0.0 if level_dbfs >= self.split_level_dbfs else self._quiet_s + n / self.rate_hz
+        return self._quiet_s
 
     def _start_call(self) -> None:
         header = events.call_header(
@@ -293,19 +315,17 @@ class LiveListener:
             pipeline_rate=self.rate_hz, live=True,
             started_utc=datetime.now(timezone.utc).isoformat(timespec="milliseconds"))
         self._call = _Call(self.config, self.stt, self.files.next_stem(), self.files.record, header)
-        self._silent_s = 0.0
         for sink in self.sinks:
-            sink.on_event(header, time.perf_counter())
+            sink.on_event(header, None)
 
     def _end_call(self, reason: str) -> None:
         call, self._call = self._call, None
         if call is None:
             return
-        now = time.perf_counter()
         for event in call.pipeline.flush():
             call.log(event)
             for sink in self.sinks:
-                sink.on_event(event, now)
+                sink.on_event(event, None)
         self.report.calls.append(call.close(reason))
 
     def _emit(self, event: Event, arrived_s: float) -> None:

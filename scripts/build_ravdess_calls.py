@@ -13,7 +13,9 @@ alternates single-sentence turns with 0.2-1.0 s gaps, some interruptions and lat
 
 Actors are split: ``--actors tune`` = 1-16 (all tuning happened on these), ``--actors test`` =
 17-24 (held out: 4 male, 4 female). Every call is written clean (16 kHz PCM) and, with
-``--phone``, also as telephone audio (8 kHz G.711 u-law, 300-3400 Hz, line noise).
+``--phone``, also as telephone audio: a slow AGC per channel (``slow_agc``), then the call
+builder's telephone line (8 kHz G.711 u-law, 300-3400 Hz, line noise at -45 dBFS). Without the
+AGC a channel that shouts is scaled down so far that its calm speech sinks into the line noise.
 
     .venv/bin/python scripts/build_ravdess_calls.py --actors test --out /tmp/coolhead-ravdess/test
 """
@@ -30,13 +32,38 @@ import soundfile as sf
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from coolhead.audio.levels import ACTIVITY_FRAME_S, frame_levels_dbfs  # noqa: E402
 from coolhead.evaluation.callbuilder import (  # noqa: E402
-    Gap, Interrupt, Latch, PlacementError, Turn, build_call, write_call)
+    BuiltCall, Gap, Interrupt, Latch, PlacementError, Turn, build_call, write_call)
 
 RAVDESS = ROOT.parent / "shared" / "data" / "ravdess"
 TUNE_ACTORS = tuple(range(1, 17))
 TEST_ACTORS = tuple(range(17, 25))
 EMOTION_CODES = {"01": "neutral", "02": "calm", "05": "angry"}
+AGC_TARGET_DBFS = -20.0
+AGC_TIME_CONSTANT_S = 2.0
+AGC_GAIN_RANGE_DB = (-12.0, 24.0)
+
+
+def slow_agc(x: np.ndarray, rate_hz: int) -> np.ndarray:
+    """A phone line's automatic gain control on one channel: the gain follows the speech level
+    (tracked over active 10 ms frames with a ``AGC_TIME_CONSTANT_S`` time constant) towards
+    ``AGC_TARGET_DBFS``, within ``AGC_GAIN_RANGE_DB``, and holds in silence. Quiet calm speech is
+    lifted above the line noise; a shout is turned down within a few seconds (which is what
+    makes loudness a weak anger cue on real phone audio)."""
+    levels_db = frame_levels_dbfs(x, rate_hz)
+    alpha = ACTIVITY_FRAME_S / AGC_TIME_CONSTANT_S
+    gains_db = np.zeros(len(levels_db))
+    tracked_db, gain_db = None, 0.0
+    for k, level_db in enumerate(levels_db.tolist()):
+        if level_db > -65.0:
+            tracked_db = level_db if tracked_db is None else tracked_db + alpha * (level_db - tracked_db)
+            gain_db = float(np.clip(AGC_TARGET_DBFS - tracked_db, *AGC_GAIN_RANGE_DB))
+        gains_db[k] = gain_db
+    frame_len = int(round(ACTIVITY_FRAME_S * rate_hz))
+    centres = (np.arange(len(gains_db)) + 0.5) * frame_len
+    gain = 10.0 ** (np.interp(np.arange(len(x)), centres, gains_db) / 20.0)
+    return np.clip(x * gain, -1.0, 1.0).astype(np.float32)
 
 
 def load_actor(root: Path, actor: int) -> dict[str, list[tuple[str, np.ndarray]]]:
@@ -145,7 +172,9 @@ def build_set(actors: tuple[int, ...], out_dir: Path, phone: bool, kinds: dict[s
                 wav, _ = write_call(out_dir / "clean", call_id, call)
                 written.append(wav)
                 if phone:
-                    write_call(out_dir / "phone", call_id, call, phone=True, seed=int(rng.integers(1 << 30)))
+                    line = np.stack([slow_agc(call.audio[:, ch], call.rate_hz) for ch in range(2)], axis=1)
+                    write_call(out_dir / "phone", call_id, BuiltCall(line, call.rate_hz, call.truth),
+                               phone=True, seed=int(rng.integers(1 << 30)))
     return written
 
 
@@ -164,7 +193,7 @@ def main() -> int:
         print("build_ravdess_calls: RAVDESS calls must not be written into the repository", file=sys.stderr)
         return 2
     actors = TUNE_ACTORS if args.actors == "tune" else TEST_ACTORS
-    rounds = {"esc": args.rounds, "loud": max(1, args.rounds // 2), "calm": args.rounds}
+    rounds = {"esc": args.rounds, "loud": args.rounds, "calm": args.rounds}
     paths = build_set(actors, args.out, args.phone, rounds, seed=args.seed + (0 if args.actors == "tune" else 1))
     print(f"{len(paths)} calls from actors {actors[0]}-{actors[-1]} written to {args.out}")
     return 0

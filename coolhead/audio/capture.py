@@ -95,8 +95,6 @@ class Block:
 
 @dataclass
 class CaptureStats:
-    blocks: int = 0
-    dropped_blocks: int = 0
     dropped_frames: list[int] = field(default_factory=list)
     """Per stream, frames dropped because the queue was full."""
     driver_overflows: int = 0
@@ -106,12 +104,13 @@ class CaptureStats:
 class Capture:
     """Input streams feeding one bounded queue of ``Block``s.
 
-    ``lost`` is set (with ``lost_reason``) when a stream ends that nobody stopped, or stops
-    delivering for ``stall_s``: the device was unplugged or its sound server went away.
+    ``lost`` is set (with ``lost_reason``) when a stream ends that nobody stopped, stops
+    delivering for ``stall_s``, or delivers nothing within ``first_audio_s`` of the start: the
+    device was unplugged or its sound server went away.
     """
 
-    def __init__(self, streams: list[StreamSpec], rate_hz: int, block_s: float = 0.02,
-                 queue_s: float = 5.0, stall_s: float = 2.0) -> None:
+    def __init__(self, streams: list[StreamSpec], rate_hz: int, block_s: float = 0.05,
+                 queue_s: float = 5.0, stall_s: float = 2.0, first_audio_s: float = 10.0) -> None:
         self.specs = streams
         self.rate_hz = rate_hz
         self.block_frames = max(1, int(round(rate_hz * block_s)))
@@ -123,11 +122,16 @@ class Capture:
         self.lost = threading.Event()
         self.lost_reason = ""
         self._stall_s = stall_s
+        self._first_audio_s = first_audio_s
+        self._started_s = 0.0
         self._pending_drop = [0] * len(streams)
         self._delivered = [False] * len(streams)
         self._last_callback_s = [0.0] * len(streams)
         self._stopping = False
         self._streams: list = []
+        self.input_latency_s = 0.0
+        """PortAudio's estimate of the delay from the device to the callback (the sound server's
+        buffering); live latency figures start at the callback, so add this for the whole path."""
 
     def start(self) -> None:
         sd = _sounddevice()
@@ -145,10 +149,11 @@ class Capture:
                                    f"({spec.channels} ch, {self.rate_hz} Hz): {_reason(exc)}; "
                                    f"{describe_devices(list_input_devices())}") from None
             self._streams.append(stream)
-        now = time.perf_counter()
-        self._last_callback_s = [now] * len(self.specs)
+        self._started_s = time.perf_counter()
+        self._last_callback_s = [self._started_s] * len(self.specs)
         for stream in self._streams:
             stream.start()
+        self.input_latency_s = max(float(stream.latency) for stream in self._streams)
 
     def stop(self) -> None:
         self._stopping = True
@@ -171,11 +176,14 @@ class Capture:
         """False once a stream has ended or stalled; ``lost_reason`` names the device."""
         if self.lost.is_set():
             return False
+        now = time.perf_counter()
         if self.first_block.is_set():
-            now = time.perf_counter()
             for i, last in enumerate(self._last_callback_s):
                 if now - last > self._stall_s:
                     self._mark_lost(i, f"no audio for {now - last:.1f} s")
+        elif now - self._started_s > self._first_audio_s:
+            silent = self._delivered.index(False)
+            self._mark_lost(silent, f"no audio at all in the first {self._first_audio_s:.0f} s")
         return not self.lost.is_set()
 
     def _mark_lost(self, stream: int, why: str) -> None:
@@ -196,10 +204,8 @@ class Capture:
             except queue.Full:
                 self._pending_drop[stream] += frames
                 self.stats.dropped_frames[stream] += frames
-                self.stats.dropped_blocks += 1
                 return
             self._pending_drop[stream] = 0
-            self.stats.blocks += 1
             if not self.first_block.is_set():
                 self._delivered[stream] = True
                 if all(self._delivered):

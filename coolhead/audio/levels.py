@@ -26,7 +26,7 @@ def frame_levels_dbfs(x: np.ndarray, rate_hz: int, frame_s: float = ACTIVITY_FRA
     return 10.0 * np.log10(np.maximum(mean_square, 1e-12))
 
 
-def energy_activity(x: np.ndarray, rate_hz: int, below_peak_db: float = 25.0,
+def energy_activity(x: np.ndarray, rate_hz: int, below_peak_db: float = 20.0,
                     above_floor_db: float = 10.0, floor_dbfs: float = -70.0) -> np.ndarray:
     """Which 10 ms frames of one talker's mono float audio hold speech, by energy alone.
 
@@ -50,9 +50,11 @@ def speech_band(x: np.ndarray, rate_hz: int) -> np.ndarray:
 
 
 def speech_level_dbfs(x: np.ndarray, rate_hz: int) -> float:
-    """RMS level (dBFS) over the energy-active frames of ``x``; -120 if there are none."""
+    """RMS level (dBFS) in ``SPEECH_BAND_HZ`` over the energy-active frames of ``x``; -120 if none.
+
+    In-band, so rumble or hum in a recording does not pass for speech level."""
     active = energy_activity(x, rate_hz)
     if not active.any():
         return -120.0
-    levels_db = frame_levels_dbfs(x, rate_hz)[active]
+    levels_db = frame_levels_dbfs(speech_band(x, rate_hz), rate_hz)[active]
     return float(10.0 * np.log10(np.mean(10.0 ** (levels_db / 10.0))))

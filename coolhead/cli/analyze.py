@@ -7,14 +7,14 @@ from pathlib import Path
 
 from coolhead.audio.reader import MIX_ROLE, AudioError, probe_call
 from coolhead.cli.common import add_config_option, error, expand_audio_paths, load_config, note
+from coolhead.cli.stt_options import add_stt_options, speech_to_text
 from coolhead.config import Config
 from coolhead.events import Event
+from coolhead.pipeline.stt import SpeechToText
 from coolhead.replay import replay_call
 from coolhead.sinks.console import describe
 from coolhead.sinks.jsonl import JsonlWriter
 from coolhead.sinks.vtt import VttWriter
-from coolhead.cli.stt_options import add_stt_options, speech_to_text
-from coolhead.pipeline.stt import SpeechToText
 
 HELP = """\
 Replay recorded calls (WAV or FLAC; PCM, float, G.711 u-law/A-law; any sample rate) through the

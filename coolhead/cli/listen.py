@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import threading
 import time
@@ -12,6 +13,7 @@ from pathlib import Path
 from coolhead.audio.capture import Capture, CaptureError, StreamSpec, find_device, list_input_devices, pick_rate_hz
 from coolhead.cli.common import add_config_option, error, load_config, note
 from coolhead.cli.stt_options import add_stt_options, speech_to_text
+from coolhead.i18n import LanguageError, load_texts, pick_language
 from coolhead.live import CallFiles, LiveListener, LiveReport
 from coolhead.ui.console import ConsoleCues
 from coolhead.ui.latency import LatencyLog
@@ -26,7 +28,11 @@ The audio runs through the same pipeline as `coolhead analyze`. Each call's even
 as JSON Lines while they happen (--events FILE.jsonl, else DIR/call-<UTC time>.jsonl in --out);
 --record also writes the call as a stereo WAV (channel 0 agent, channel 1 customer) that
 `coolhead analyze` turns into the same events. Stops after --duration seconds, on ctrl-C or
-SIGTERM, or when a device is lost (events so far are kept)."""
+SIGTERM, or when a device is lost (events so far are kept).
+
+The cue window stays on top and never takes keyboard focus. Its button ends the call (and
+starts taking the next); SIGUSR1 does the same, for a desktop hotkey such as
+`pkill -USR1 -f "coolhead listen"`. --split-silence ends calls by itself."""
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -48,9 +54,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     out.add_argument("--record", action="store_true", help="also record each call as a stereo WAV")
     out.add_argument("--stats", type=Path, metavar="FILE.json",
                      help="write the session's figures (latency, CPU, drops) here as JSON at the end")
-    out.add_argument("--no-window", action="store_true", help="print cues on the console instead of the window")
-    out.add_argument("--ui-language", metavar="LANG", help="cue window language: en, fa, ro, sv (default: [ui] language, "
-                                                        "else the system locale)")
+    out.add_argument("--no-window", action="store_true",
+                     help="print cues on the console instead of the window")
+    out.add_argument("--snapshots", type=Path, metavar="DIR",
+                     help="save a PNG of the cue window each time it shows a cue (what the agent saw)")
+    out.add_argument("--ui-language", metavar="LANG",
+                     help="cue window language: en, fa, ro, sv (default: [ui] language, else the system locale)")
     run_ = p.add_argument_group("running")
     run_.add_argument("--duration", type=float, metavar="S", help="stop after this many seconds")
     run_.add_argument("--split-silence", type=float, metavar="S",
@@ -82,6 +91,24 @@ def _stream_specs(args: argparse.Namespace) -> list[StreamSpec]:
     return [StreamSpec(agent, {"agent": 0}), StreamSpec(customer, {"customer": 0})]
 
 
+class WindowUnavailable(Exception):
+    """The cue window cannot be shown here; ``str()`` says why and what to do."""
+
+
+def _cue_app(args: argparse.Namespace, config, latency: LatencyLog):
+    """The Qt cue window, or ``WindowUnavailable`` (no PySide6, no display)."""
+    texts = load_texts(pick_language(args.ui_language or config.ui.language))
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or os.environ.get("QT_QPA_PLATFORM")):
+        raise WindowUnavailable("no display for the cue window (DISPLAY/WAYLAND_DISPLAY unset); "
+                                "use --no-window for console cues")
+    try:
+        from coolhead.ui.app import CueApp
+    except ImportError as exc:
+        raise WindowUnavailable(f"the cue window needs PySide6 ({exc}); install PySide6-Essentials "
+                                "or use --no-window") from None
+    return CueApp(texts, config, latency, snapshot_dir=args.snapshots)
+
+
 def run(args: argparse.Namespace) -> int:
     config = load_config(args)
     if config is None:
@@ -89,23 +116,22 @@ def run(args: argparse.Namespace) -> int:
     stt = speech_to_text(args, config, threaded=True)
     if stt is False:
         return 2
+    if args.snapshots and args.no_window:
+        error("--snapshots saves pictures of the cue window; it cannot be used with --no-window")
+        return 2
     latency = LatencyLog()
     try:
         specs = _stream_specs(args)
         rate_hz = args.capture_rate or pick_rate_hz(specs, config.pipeline.sample_rate)
         capture = Capture(specs, rate_hz, queue_s=args.queue_s)
-        source = "live:" + ",".join(f"{role}={s.device.name}#{ch}" for s in specs for role, ch in s.role_channels.items())
+        source = "live:" + ",".join(f"{role}={s.device.name}#{ch}"
+                                    for s in specs for role, ch in s.role_channels.items())
         files = CallFiles(args.out, args.events, args.record)
-        if args.no_window:
-            window = None
-            sinks = [ConsoleCues(latency)]
-        else:
-            from coolhead.ui.app import CueApp
-            window = CueApp(config, latency, language=args.ui_language)
-            sinks = [window.sink]
+        window = None if args.no_window else _cue_app(args, config, latency)
+        sinks = [window.sink] if window is not None else [ConsoleCues(latency)]
         listener = LiveListener(capture, config, files, sinks, source, stt, split_silence_s=args.split_silence)
         listener.start()
-    except CaptureError as exc:
+    except (CaptureError, LanguageError, WindowUnavailable) as exc:
         error(str(exc))
         return 2
     if rate_hz != config.pipeline.sample_rate:
@@ -118,16 +144,19 @@ def run(args: argparse.Namespace) -> int:
             time.sleep(0.05)
     report = listener.stop()
     if args.stats:
-        _write_stats(args.stats, report, latency, rate_hz)
+        _write_stats(args.stats, report, latency, rate_hz, capture.input_latency_s)
     return _report(report, latency)
 
 
-def _write_stats(path: Path, report: LiveReport, latency: LatencyLog, rate_hz: int) -> None:
+def _write_stats(path: Path, report: LiveReport, latency: LatencyLog, rate_hz: int,
+                 capture_latency_s: float) -> None:
     stats = {
-        "capture_rate_hz": rate_hz, "wall_s": round(report.wall_s, 3), "cpu_s": round(report.cpu_s, 3),
-        "cpu_percent_of_one_core": round(100 * report.cpu_s / max(report.wall_s, 1e-9), 2),
+        "capture_rate_hz": rate_hz, "input_latency_ms": round(1000 * capture_latency_s, 1),
+        "wall_s": round(report.wall_s, 3), "cpu_s": round(report.cpu_s, 3),
+        "cpu_percent_of_one_core": round(report.cpu_percent, 2),
         "dropped_s": report.dropped_s, "driver_overflows": report.driver_overflows,
-        "max_backlog_s": round(report.max_backlog_s, 3), "backlog_at_stop_s": round(report.backlog_at_stop_s, 3), "lost": report.lost_reason, "failure": report.failure,
+        "max_backlog_s": round(report.max_backlog_s, 3), "backlog_at_stop_s": round(report.backlog_at_stop_s, 3),
+        "lost": report.lost_reason, "failure": report.failure,
         "latency_ms": {"cue": latency.percentiles_ms("cue"), "all": latency.percentiles_ms()},
         "calls": [{"events": str(c.events_path), "wav": str(c.wav_path) if c.wav_path else None,
                    "duration_s": round(c.duration_s, 3), "n_events": c.n_events, "n_cues": c.n_cues,
@@ -148,7 +177,15 @@ class _StopConditions:
         self._said_flowing = False
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: self.signalled.set())
+        signal.signal(signal.SIGUSR1, lambda *_: self._toggle_call())
         note("listening (ctrl-C to stop)")
+
+    def _toggle_call(self) -> None:
+        """SIGUSR1 (e.g. from a desktop hotkey): end the current call, or start taking one."""
+        if self.listener.wants_call:
+            self.listener.end_call()
+        else:
+            self.listener.start_call()
 
     def reached(self) -> bool:
         if not self._said_flowing and self.listener.capture.first_block.is_set():
@@ -168,8 +205,8 @@ def _report(report: LiveReport, latency: LatencyLog) -> int:
         lost = ", ".join(f"{role} {s:.2f} s" for role, s in dropped.items()) or "none"
         note(f"OVERRUN: analysis fell behind; audio dropped from the full queue (replaced by silence): {lost}; "
              f"driver overflows: {report.driver_overflows}")
-    note(f"queue backlog max {report.max_backlog_s:.2f} s; CPU {100 * report.cpu_s / max(report.wall_s, 1e-9):.1f}% "
-         f"of one core over {report.wall_s:.1f} s; {latency.summary()}")
+    note(f"queue backlog max {report.max_backlog_s:.2f} s; CPU {report.cpu_percent:.1f}% of one core "
+         f"over {report.wall_s:.1f} s; {latency.summary()}")
     if report.lost_reason or report.failure:
         error(f"{report.lost_reason or report.failure}; stopped, events so far are kept")
         return 1

@@ -40,8 +40,9 @@ INTERRUPTED_KEEPS_TALKING_S = 1.0
 INTERRUPTED_LEAD_S = 0.5
 """...and at least this long after that turn began (the other speaker has the floor)."""
 MAX_LATCH_OVERLAP_S = 0.2
-OWN_PAUSE_S = 0.5
-"""An overlapping turn starts at least this long after the same speaker's previous turn."""
+OWN_PAUSE_S = 1.0
+"""An overlapping turn starts at least this long after the same speaker's previous turn ends
+(a new utterance, not the same one resumed after a breath)."""
 BRIDGE_S = 0.2
 """Pauses shorter than this inside one speaker's clip count as speaking when measuring overlap."""
 MAX_PAUSE_IN_OVERLAP_S = 0.3
@@ -201,21 +202,23 @@ def build_call(call_id: str, turns: list[Turn], rate_hz: int = BUILD_RATE_HZ, ta
 
 
 def write_call(out_dir: str | Path, name: str, call: BuiltCall, phone: bool = False,
-               seed: int = 0) -> tuple[Path, Path]:
-    """Save ``NAME.wav`` and ``NAME.json`` side by side.
+               seed: int = 0, flac: bool = False) -> tuple[Path, Path]:
+    """Save ``NAME.wav`` (or ``NAME.flac``) and ``NAME.json`` side by side.
 
-    Clean: PCM16 at the build rate. Phone: 8 kHz G.711 mu-law after ``telephone_call`` (each
-    channel level-normalised, band-limited, light noise seeded with ``seed``).
+    Clean: PCM16 at the build rate, WAV or (``flac``) FLAC. Phone: 8 kHz G.711 mu-law WAV after
+    ``telephone_call`` (each channel level-normalised, band-limited, light noise seeded with ``seed``).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    wav_path, json_path = out_dir / f"{name}.wav", out_dir / f"{name}.json"
+    if flac and phone:
+        raise ValueError("phone versions are G.711 mu-law WAVs, not FLAC")
+    wav_path, json_path = out_dir / f"{name}.{'flac' if flac else 'wav'}", out_dir / f"{name}.json"
     truth = dict(call.truth)
     if phone:
         write_mulaw_wav(wav_path, telephone_call(call.audio, call.rate_hz, seed=seed))
         truth["sample_rate"] = PHONE_RATE_HZ
     else:
-        sf.write(str(wav_path), call.audio, call.rate_hz, subtype="PCM_16", format="WAV")
+        sf.write(str(wav_path), call.audio, call.rate_hz, subtype="PCM_16", format="FLAC" if flac else "WAV")
     json_path.write_text(json.dumps(truth, indent=1) + "\n", encoding="utf-8")
     return wav_path, json_path
 

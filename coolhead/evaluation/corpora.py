@@ -22,7 +22,7 @@ import numpy as np
 import soundfile as sf
 import soxr
 
-from coolhead.audio.levels import ACTIVITY_FRAME_S, energy_activity
+from coolhead.audio.levels import ACTIVITY_FRAME_S, energy_activity, frame_levels_dbfs, speech_band
 
 RATE_HZ = 16000
 SPLITS = ("tune", "report")
@@ -43,16 +43,26 @@ MIN_CLIP_S = 1.0
 MAX_CLIP_S = 8.0
 """Longer recordings are split at pauses into phrases of at most this length."""
 SPLIT_PAUSE_S = 0.25
+MAX_RUMBLE_DB = 15.0
+"""Clips whose loud frames are this much louder full-band than in the speech band are mostly
+rumble or a distant talker (some AMI stretches), not the labelled speaker: left out."""
 
 
 @dataclass(frozen=True)
 class Clip:
-    source: str
-    """Where it comes from: ``corpus/file[@start-end]``."""
+    file: str
+    """Source recording, relative to the data directory (``corpus/...``)."""
+    start_s: float
+    """Where in ``file`` the clip begins."""
     speaker: str
     """``corpus:speaker``."""
     audio: np.ndarray
     """Mono float32 at 16 kHz."""
+
+    @property
+    def source(self) -> str:
+        """``file@start-end`` (seconds in the source recording)."""
+        return f"{self.file}@{self.start_s:.2f}-{self.start_s + len(self.audio) / RATE_HZ:.2f}"
 
 
 def load_mono_16k(path: Path) -> np.ndarray:
@@ -70,9 +80,10 @@ def split_clips(data_dir: str | Path, split: str) -> dict[str, list[Clip]]:
     by_speaker: dict[str, list[Clip]] = defaultdict(list)
     for clip in clips:
         for start, stop in phrase_bounds(clip.audio):
-            by_speaker[clip.speaker].append(Clip(f"{clip.source}@{start / RATE_HZ:.2f}-{stop / RATE_HZ:.2f}"
-                                                 if (start, stop) != (0, len(clip.audio)) else clip.source,
-                                                 clip.speaker, clip.audio[start:stop]))
+            if _rumble_db(clip.audio[start:stop]) > MAX_RUMBLE_DB:
+                continue
+            by_speaker[clip.speaker].append(Clip(clip.file, clip.start_s + start / RATE_HZ, clip.speaker,
+                                                 clip.audio[start:stop]))
     return dict(sorted(by_speaker.items()))
 
 
@@ -100,19 +111,25 @@ def phrase_bounds(x: np.ndarray) -> list[tuple[int, int]]:
             if (b - a) * ACTIVITY_FRAME_S >= MIN_CLIP_S]
 
 
+def _rumble_db(x: np.ndarray) -> float:
+    """How much louder the loud frames (95th percentile) are full-band than in the speech band."""
+    full_db = np.percentile(frame_levels_dbfs(x, RATE_HZ), 95)
+    band_db = np.percentile(frame_levels_dbfs(speech_band(x, RATE_HZ), RATE_HZ), 95)
+    return float(full_db - band_db)
+
+
 def _librispeech(data_dir: Path, split: str) -> list[Clip]:
     out = []
     for path in sorted((data_dir / "librispeech").rglob("*.flac")):
         speaker = LIBRISPEECH_NAMED.get(path.stem, path.stem.split("-")[0])
         if speaker in LIBRISPEECH_SPEAKERS[split]:
-            out.append(Clip(f"librispeech/{path.relative_to(data_dir / 'librispeech')}",
-                            f"librispeech:{speaker}", load_mono_16k(path)))
+            out.append(Clip(str(path.relative_to(data_dir)), 0.0, f"librispeech:{speaker}", load_mono_16k(path)))
     return out
 
 
 def _ljspeech(data_dir: Path, split: str) -> list[Clip]:
     paths = [data_dir / "ljspeech" / "wavs" / f"LJ001-{i:04d}.wav" for i in LJSPEECH_IDS[split]]
-    return [Clip(f"ljspeech/{p.name}", "ljspeech:LJ", load_mono_16k(p)) for p in paths if p.exists()]
+    return [Clip(f"ljspeech/wavs/{p.name}", 0.0, "ljspeech:LJ", load_mono_16k(p)) for p in paths if p.exists()]
 
 
 def _ami(data_dir: Path, split: str) -> list[Clip]:
@@ -131,8 +148,7 @@ def _ami(data_dir: Path, split: str) -> list[Clip]:
         for speaker, start_s, stop_s in _single_speaker_stretches(segments[meeting]):
             a = max(0, int((start_s - AMI_CONTEXT_S) * RATE_HZ))
             b = min(len(audio), int((stop_s + AMI_CONTEXT_S) * RATE_HZ))
-            out.append(Clip(f"ami/{meeting}.flac@{a / RATE_HZ:.2f}-{b / RATE_HZ:.2f}", f"ami:{speaker}",
-                            audio[a:b]))
+            out.append(Clip(f"ami/{meeting}.flac", a / RATE_HZ, f"ami:{speaker}", audio[a:b]))
     return out
 
 

@@ -26,7 +26,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from coolhead.models.errors import ModelError
 from coolhead.models.vosk_dir import check_vosk_model, looks_like_vosk_model
 from coolhead.models.whisper_dir import check_whisper_model, looks_like_whisper_model
 

@@ -4,16 +4,18 @@ For each window of a speaker's speech (``ProsodyWindow``) the departures from th
 in loudness (dB), median F0 and F0 range (semitones), spectral tilt (dB) and speaking rate
 (syllables/s) are clipped and combined by a logistic model into a level 0..1.
 
-The baseline is a low percentile of the speaker's own past windows (the calm-most end of
-their speech), so a calmer stretch pulls it down at once while aroused speech can only creep
-in: windows scored as aroused enter the baseline history only one in ``aroused_admit_every``.
-An angry opening therefore stops being the reference as soon as the speaker calms down.
+The baseline is a percentile of the speaker's own past windows, and aroused speech can only
+creep into it: windows scored as aroused enter the baseline history only one in
+``aroused_admit_every``. An angry opening therefore stops being the reference once the speaker
+calms down. Spectral tilt also has a population prior (calm speech across speakers) that
+weighs like ``tilt_prior_windows`` of the speaker's own windows, so vocal effort counts from
+the first sentence on and an angry opening is not taken for the speaker's normal voice.
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +28,7 @@ from coolhead.pipeline.segments import SegmentState
 
 FEATURES = ("loudness_db", "f0_st", "f0_range_st", "tilt_db", "rate_sps")
 """Departures scored, in this order (units in the names)."""
+_TILT = FEATURES.index("tilt_db")
 
 
 @dataclass
@@ -36,8 +39,10 @@ class TurnAnger:
     end_s: float
     speech_s: float
     """Speech covered by the turn's anger windows."""
-    mean_level: float
-    """Mean anger level of the turn's windows."""
+    peak_level: float
+    """Highest (smoothed) anger level reached in the turn."""
+    aroused_s: float
+    """Speech in the turn with the level at or above ``aroused_level``."""
 
 
 @dataclass
@@ -61,39 +66,68 @@ class AngerScorer:
 
     def __init__(self, config: AngerConfig) -> None:
         self._config = config
-        self._history: deque[np.ndarray] = deque(maxlen=config.baseline_windows)
+        self._history = np.full((config.baseline_windows, len(FEATURES)), np.nan)
+        self._n_seen = 0
+        """Windows ever admitted to the history (a ring buffer)."""
+        self._baseline: np.ndarray | None = None
+        """Cached ``baseline()``; None when the history changed since."""
         self._aroused_seen = 0
+        self._z: float | None = None
+        """Smoothed score (log-odds) over the speaker's windows."""
         c = config
         self._weights = np.array([c.w_loudness, c.w_f0, c.w_f0_range, c.w_tilt, c.w_rate])
         self._caps = np.array([c.loudness_cap_db, c.f0_cap_st, c.f0_range_cap_st, c.tilt_cap_db, c.rate_cap_sps])
 
     def baseline(self) -> np.ndarray | None:
         """Per-feature baseline (NaN where never measured), or None before any speech."""
-        if not self._history:
+        if self._n_seen == 0:
             return None
-        values = np.array(self._history)
-        with np.errstate(all="ignore"):
-            out = np.full(len(FEATURES), np.nan)
-            for k in range(len(FEATURES)):
-                column = values[:, k][np.isfinite(values[:, k])]
-                if len(column):
-                    out[k] = np.percentile(column, self._config.baseline_percentile)
-        return out
+        if self._baseline is None:
+            values = self._history[: min(self._n_seen, len(self._history))]
+            q = self._config.baseline_percentile
+            if np.isfinite(values).all():
+                out = np.percentile(values, q, axis=0)
+            else:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", RuntimeWarning)  # a feature never measured: NaN
+                    out = np.nanpercentile(values, q, axis=0)
+            c, k, n = self._config, _TILT, np.isfinite(values[:, _TILT]).sum()
+            own = out[k] if n else 0.0
+            out[k] = (n * own + c.tilt_prior_windows * c.tilt_prior_db) / (n + c.tilt_prior_windows)
+            self._baseline = out
+        return self._baseline.copy()
+
+    def _admit(self, x: np.ndarray) -> None:
+        self._history[self._n_seen % len(self._history)] = x
+        self._n_seen += 1
+        self._baseline = None
 
     def score(self, window: ProsodyWindow) -> tuple[float, np.ndarray]:
-        """Anger level 0..1 of ``window`` and its departures from the baseline; learns from it."""
+        """Anger level 0..1 after ``window`` and the window's departures from the baseline.
+
+        The level is the logistic of the window scores smoothed over the speaker's speech
+        (``smoothing_s``, across turns: anger outlasts a sentence). The baseline learns from the
+        window unless the window itself scores as aroused.
+        """
         x = features(window)
         base = self.baseline()
-        departure = np.zeros(len(FEATURES)) if base is None else np.nan_to_num(x - base)
+        if base is None:  # first window: only the population prior of tilt to go by
+            base = np.where(np.arange(len(FEATURES)) == _TILT, self._config.tilt_prior_db, x)
+        departure = np.nan_to_num(x - base)
         z = self._config.bias + float(self._weights @ np.clip(departure, -self._caps, self._caps))
-        level = 1.0 / (1.0 + math.exp(-z))
-        if level < self._config.aroused_level:
-            self._history.append(x)
+        if _logistic(z) < self._config.aroused_level:
+            self._admit(x)
         else:
             self._aroused_seen += 1
             if self._aroused_seen % self._config.aroused_admit_every == 0:
-                self._history.append(x)
-        return level, departure
+                self._admit(x)
+        share = 1.0 - math.exp(-window.new_s / self._config.smoothing_s)
+        self._z = z if self._z is None else self._z + share * (z - self._z)
+        return _logistic(self._z), departure
+
+
+def _logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 def features(window: ProsodyWindow) -> np.ndarray:
@@ -117,7 +151,7 @@ class RoleAffect:
         self._prosody = ProsodyTracker(config.prosody, rate_hz, frame_len, frame_s)
         self._scorer = AngerScorer(config.anger)
         self._turn_levels: list[float] = []
-        self._turn_speech_s = 0.0
+        self._turn_speech_s = self._turn_aroused_s = 0.0
 
     def analyse(self, frames: np.ndarray, loudness_dbfs: np.ndarray, speech: np.ndarray) -> None:
         self._prosody.analyse(frames, loudness_dbfs, speech)
@@ -126,7 +160,7 @@ class RoleAffect:
         """Frame ``i`` of the analysed block, starting at ``t_s``, as the segmenter left it
         (at the end of the call ``i`` is -1 and only a turn still open is closed)."""
         if seg.started_now:
-            self._turn_levels, self._turn_speech_s = [], 0.0
+            self._turn_levels, self._turn_speech_s, self._turn_aroused_s = [], 0.0, 0.0
         window = self._prosody.step(i, seg.in_speech, seg.started_now, seg.ended_now)
         out: list[Event] = []
         end_s = seg.last_voiced_end_s if seg.ended_now else t_s + self._frame_s
@@ -134,10 +168,16 @@ class RoleAffect:
             out.extend(self._score(end_s, window))
         if seg.ended_now and self._turn_levels:
             self.state.last_turn = TurnAnger(seg.start_s, end_s, self._turn_speech_s,
-                                             float(np.mean(self._turn_levels)))
+                                             max(self._turn_levels), self._turn_aroused_s)
         return out
 
     def _score(self, end_s: float, window: ProsodyWindow) -> list[Event]:
+        r = _round
+        out = [events.prosody(end_s, self.role, r(window.loudness_db, 1), r(window.f0_hz, 1), r(window.rate_sps, 2),
+                              f0_range_st=r(window.f0_range_st, 2), tilt_db=r(window.tilt_db, 2),
+                              speech_s=r(window.speech_s, 2), voiced_share=r(window.voiced_share, 2))]
+        if window.f0_hz is None:
+            return out  # too little voiced speech to judge (or line noise that VAD let through)
         level, departure = self._scorer.score(window)
         s = self.state
         s.level = level
@@ -147,18 +187,14 @@ class RoleAffect:
             if s.aroused_since_s is None:
                 s.aroused_since_s = end_s - interval_s
             s.aroused_s += interval_s
+            self._turn_aroused_s += interval_s
         else:
             s.aroused_since_s, s.aroused_s = None, 0.0
         self._turn_levels.append(level)
         self._turn_speech_s += interval_s
-        r = _round
-        return [
-            events.prosody(end_s, self.role, r(window.loudness_db, 1), r(window.f0_hz, 1), r(window.rate_sps, 2),
-                           f0_range_st=r(window.f0_range_st, 2), tilt_db=r(window.tilt_db, 2),
-                           speech_s=r(window.speech_s, 2)),
-            events.anger(end_s, self.role, round(level, 3),
-                         departures={name: r(d, 2) for name, d in zip(FEATURES, departure)}),
-        ]
+        out.append(events.anger(end_s, self.role, round(level, 3),
+                                departures={name: r(d, 2) for name, d in zip(FEATURES, departure)}))
+        return out
 
 
 def _round(x: float | None, digits: int) -> float | None:

@@ -47,6 +47,8 @@ class CuePolicy:
     _seen_turn: TurnAnger | None = None
     _first_restate_s: float | None = None
     _heated_since_restate: int = 0
+    _restated_stretch: bool = False
+    """A restate was given in the customer's current run of heated turns."""
     phrases: PhraseSpotter | None = None
     """Phrase rules for cues that only words reveal (``on_words``); None without STT."""
 
@@ -57,7 +59,7 @@ class CuePolicy:
                 and talk is not self._cued_talkover and self._cooled("pause", t_s, self.config.pause_cooldown_s)):
             self._cued_talkover = talk
             out.append(self._say(t_s, "pause", "You are talking over the customer: stop and let them finish."))
-        out.extend(self._lower_voice(t_s, state.speakers.get("agent"), state.customer_anger_level))
+        out.extend(self._lower_voice(t_s, state.speakers.get("agent"), state.speakers.get("customer")))
         customer = state.speakers.get("customer")
         turn = customer.last_turn if customer else None
         if turn is not None and turn is not self._seen_turn:
@@ -76,36 +78,41 @@ class CuePolicy:
         return [events.cue(words["end"], m.rule.cue, m.rule.reason, rule=m.rule.name, phrase=m.phrase,
                            speaker=words["speaker"]) for m in self.phrases.spot(words)]
 
-    def _lower_voice(self, t_s: float, agent: SpeakerAnger | None, customer_level: float) -> list[Event]:
+    def _lower_voice(self, t_s: float, agent: SpeakerAnger | None, customer: SpeakerAnger | None) -> list[Event]:
         c = self.config
-        if (agent is None or agent.aroused_s < c.lower_voice_min_s or agent.aroused_since_s == self._cued_raise_s
+        customer_upset = customer is not None and customer.aroused_since_s is not None
+        min_s = c.lower_voice_min_s_customer_upset if customer_upset else c.lower_voice_min_s
+        if (agent is None or agent.aroused_s < min_s or agent.aroused_since_s == self._cued_raise_s
                 or not self._cooled("lower_voice", t_s, c.lower_voice_cooldown_s)):
             return []
         self._cued_raise_s = agent.aroused_since_s
-        while_angry = " while the customer is upset" if customer_level >= 0.5 else ""
+        while_angry = " while the customer is upset" if customer_upset else ""
         return [self._say(t_s, "lower_voice",
                           f"Your voice has been raised for {agent.aroused_s:.0f} s{while_angry}: "
                           "slow down and speak more softly.")]
 
     def _escalation(self, t_s: float, turn: TurnAnger) -> list[Event]:
-        """A customer turn just ended: restate after a heated one; transfer if restating did not help."""
+        """A customer turn just ended: restate once per heated stretch; transfer if that did not help."""
         c = self.config
-        if turn.mean_level < c.restate_level or turn.speech_s < c.restate_min_speech_s:
+        if turn.peak_level < c.restate_level or turn.aroused_s < c.restate_min_speech_s:
             self._heated_since_restate = 0
+            self._restated_stretch = False
             return []
-        if self._first_restate_s is not None:
-            self._heated_since_restate += 1
-            if (self._heated_since_restate >= c.transfer_heated_turns and t_s - self._first_restate_s >= c.transfer_min_s
-                    and self._cooled("transfer", t_s, c.transfer_cooldown_s)):
-                self._heated_since_restate = 0
-                return [self._say(t_s, "transfer", "The customer is still angry after you restated their concern: "
-                                                   "offer to bring in a supervisor.")]
-        if not self._cooled("restate", t_s, c.restate_cooldown_s):
-            return []
-        if self._first_restate_s is None:
-            self._first_restate_s = t_s
-        return [self._say(t_s, "restate", "The customer just finished an angry turn: "
-                                          "restate their concern and apologise before explaining.")]
+        if not self._restated_stretch:
+            if not self._cooled("restate", t_s, c.restate_cooldown_s):
+                return []
+            self._restated_stretch = True
+            if self._first_restate_s is None:
+                self._first_restate_s = t_s
+            return [self._say(t_s, "restate", "The customer just finished an angry turn: "
+                                              "restate their concern and apologise before explaining.")]
+        self._heated_since_restate += 1
+        if (self._heated_since_restate >= c.transfer_heated_turns and t_s - self._first_restate_s >= c.transfer_min_s
+                and self._cooled("transfer", t_s, c.transfer_cooldown_s)):
+            self._heated_since_restate = 0
+            return [self._say(t_s, "transfer", "The customer is still angry after you restated their concern: "
+                                               "offer to bring in a supervisor.")]
+        return []
 
     def _cooled(self, kind: str, t_s: float, cooldown_s: float) -> bool:
         last = self._last_cue_s.get(kind)

@@ -48,17 +48,21 @@ class PhraseBook:
 
     rules: tuple[PhraseRule, ...]
     cooldown_s: float
+    negations: frozenset[str] = frozenset()
+    """Short words that must never be skipped: "won't let me" must not match "let me"."""
 
     @classmethod
     def load(cls, language: str, extra_file: str = "", cooldown_s: float = 20.0) -> "PhraseBook":
         shipped = PHRASES_DIR / f"{language.split('-')[0].lower()}.toml"
-        rules = read_rules(shipped) if shipped.is_file() else []
+        rules, negations = read_rules(shipped) if shipped.is_file() else ([], set())
         if extra_file:
-            rules += read_rules(Path(extra_file))
-        return cls(tuple(rules), cooldown_s)
+            extra_rules, extra_negations = read_rules(Path(extra_file))
+            rules, negations = rules + extra_rules, negations | extra_negations
+        return cls(tuple(rules), cooldown_s, frozenset(negations))
 
 
-def read_rules(path: Path) -> list[PhraseRule]:
+def read_rules(path: Path) -> tuple[list[PhraseRule], set[str]]:
+    """The rules of a phrase file and its ``negations`` list."""
     try:
         data = tomllib.loads(path.read_bytes().decode("utf-8"))
     except UnicodeDecodeError as exc:
@@ -76,7 +80,7 @@ def read_rules(path: Path) -> list[PhraseRule]:
         except (KeyError, TypeError, AttributeError) as exc:
             raise PhraseError(f"{path}: rule {i + 1} needs name, cue, reason and a list of phrases "
                               f"(problem: {exc!r})") from None
-    return rules
+    return rules, {normalise(w) for w in data.get("negations", [])}
 
 
 def normalise(text: str) -> str:
@@ -99,15 +103,15 @@ def similar(a: str, b: str) -> bool:
     return SequenceMatcher(None, a, b).ratio() >= _MIN_SIMILARITY
 
 
-def phrase_cost(phrase: tuple[str, ...], tokens: list[str]) -> int:
+def phrase_cost(phrase: tuple[str, ...], tokens: list[str], keep: frozenset[str] = frozenset()) -> int:
     """Fewest edits that make ``phrase`` occur in ``tokens``: a near-miss spelling is free, an
     extra word inside the phrase or a missing short word costs 1, a missing or wrong content word
-    is not allowed (a large cost)."""
+    or a missing word of ``keep`` (negations) is not allowed (a large cost)."""
     never = 1000
     n = len(phrase)
     prev = [0] * (len(tokens) + 1)  # row i-1 of the table; row 0: the phrase may start anywhere
     for i in range(1, n + 1):
-        skip = 1 if _weight(phrase[i - 1]) <= _SHORT_TOKEN else never
+        skip = 1 if _weight(phrase[i - 1]) <= _SHORT_TOKEN and phrase[i - 1] not in keep else never
         row = [prev[0] + skip] + [never] * len(tokens)
         for j in range(1, len(tokens) + 1):
             match = prev[j - 1] if similar(phrase[i - 1], tokens[j - 1]) else never
@@ -140,7 +144,8 @@ class PhraseSpotter:
         for rule in self.book.rules:
             if rule.speaker not in ("any", words["speaker"]):
                 continue
-            hit = next((p for p in rule.phrases if phrase_cost(p, tokens) <= allowed_cost(len(p))), None)
+            hit = next((p for p in rule.phrases
+                        if phrase_cost(p, tokens, self.book.negations) <= allowed_cost(len(p))), None)
             key = (rule.name, words["speaker"])
             last = self._last_s.get(key)
             if hit is not None and (last is None or words["end"] - last >= self.book.cooldown_s):

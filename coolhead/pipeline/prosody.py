@@ -47,19 +47,19 @@ class FrameProsody:
 
 
 def yin_f0_hz(segments: np.ndarray, rate_hz: int, fmin_hz: float, fmax_hz: float,
-              threshold: float) -> tuple[np.ndarray, np.ndarray]:
-    """F0 of each row of ``segments`` (n, L) float, by YIN's normalised difference function.
+              threshold: float) -> np.ndarray:
+    """F0 (Hz) of each row of ``segments`` (n, L) float, by YIN's normalised difference function.
 
     The difference function compares the first ``L - rate/fmin`` samples with their lagged
-    copies. Returns (f0_hz with NaN where no dip below ``threshold``, minimum normalised
-    difference per row: 0 = perfectly periodic, ~1 = noise).
+    copies; the first dip below ``threshold`` (0 = perfectly periodic, ~1 = noise) in the
+    ``fmin..fmax`` range gives the period, refined by a parabola. NaN where there is none.
     """
     n, length = segments.shape
     tau_max = int(np.ceil(rate_hz / fmin_hz))
     tau_min = max(2, int(np.floor(rate_hz / fmax_hz)))
     width = length - tau_max - 1
     if n == 0:
-        return np.zeros(0), np.zeros(0)
+        return np.zeros(0)
     if width < tau_max // 2:
         raise ValueError(f"F0 window of {length} samples is too short for {fmin_hz} Hz at {rate_hz} Hz")
     x = segments - segments.mean(axis=1, keepdims=True)
@@ -87,8 +87,7 @@ def yin_f0_hz(segments: np.ndarray, rate_hz: int, fmin_hz: float, fmax_hz: float
     denom = a - 2.0 * b + c
     shift = np.where(np.abs(denom) > 1e-12, 0.5 * (a - c) / np.where(denom == 0, 1, denom), 0.0)
     f0 = rate_hz / (tau + np.clip(shift, -0.5, 0.5))
-    aperiodicity = inner.min(axis=1)
-    return np.where(has_dip, f0, np.nan), aperiodicity
+    return np.where(has_dip, f0, np.nan)
 
 
 class FrameAnalyser:
@@ -128,8 +127,7 @@ class FrameAnalyser:
         if len(idx):
             windows = np.lib.stride_tricks.sliding_window_view(stream, self._window_len)[::self._frame_len]
             c = self._config
-            f0, _ = yin_f0_hz(windows[idx], ANALYSIS_RATE_HZ, c.f0_min_hz, c.f0_max_hz, c.f0_threshold)
-            f0_hz[idx] = f0
+            f0_hz[idx] = yin_f0_hz(windows[idx], ANALYSIS_RATE_HZ, c.f0_min_hz, c.f0_max_hz, c.f0_threshold)
             power = np.abs(np.fft.rfft(x[idx] * self._taper, _TILT_FFT)) ** 2
             low = power[:, self._low].sum(axis=1) + 1e-3
             high = power[:, self._high].sum(axis=1) + 1e-3
@@ -199,20 +197,26 @@ class ProsodyWindow:
 
 def summarise_window(loudness_dbfs: np.ndarray, f0_hz: np.ndarray, tilt_db: np.ndarray,
                      nuclei: int, frame_s: float, min_voiced_frames: int) -> ProsodyWindow:
-    """Summary of the speech frames of a window (all arrays hold speech frames only)."""
+    """Summary of the speech frames of a window (all arrays hold speech frames only).
+
+    Loudness and tilt are taken over the voiced frames (F0 found) when there are at least
+    ``min_voiced_frames`` of them: line noise that VAD let through is never periodic.
+    """
     n = len(loudness_dbfs)
     speech_s = n * frame_s
-    loudness_db = float(10.0 * np.log10(np.mean(10.0 ** (loudness_dbfs / 10.0))))
-    voiced = f0_hz[np.isfinite(f0_hz)]
+    is_voiced = np.isfinite(f0_hz)
+    n_voiced = int(is_voiced.sum())
     f0 = rng = None
-    if len(voiced) >= min_voiced_frames:
-        st = 12.0 * np.log2(voiced)
+    if n_voiced >= min_voiced_frames:
+        st = 12.0 * np.log2(f0_hz[is_voiced])
         lo, med, hi = np.percentile(st, (10, 50, 90))
         f0, rng = float(2.0 ** (med / 12.0)), float(hi - lo)
+        loudness_dbfs, tilt_db = loudness_dbfs[is_voiced], tilt_db[is_voiced]
+    loudness_db = float(10.0 * np.log10(np.mean(10.0 ** (loudness_dbfs / 10.0))))
     finite_tilt = tilt_db[np.isfinite(tilt_db)]
     tilt = float(np.mean(finite_tilt)) if len(finite_tilt) else float("nan")
     return ProsodyWindow(speech_s, loudness_db, f0, rng, tilt, nuclei / speech_s if speech_s else 0.0,
-                         len(voiced) / n if n else 0.0)
+                         n_voiced / n if n else 0.0)
 
 
 _LOUD, _F0, _TILT, _NUCLEUS, _SPEECH = range(5)

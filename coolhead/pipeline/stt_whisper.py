@@ -22,7 +22,7 @@ WHISPER_RATE_HZ = 16000
 class WhisperBackend:
     name = "whisper"
 
-    def __init__(self, model_dir: str | Path, language: str = "en", beam_size: int = 1,
+    def __init__(self, model_dir: str | Path, language: str = "en", beam_size: int = 5,
                  cpu_threads: int = 1) -> None:
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -43,10 +43,11 @@ class WhisperBackend:
         return WhisperStream(self, rate_hz)
 
     def transcribe(self, audio_16k: np.ndarray) -> list[Word]:
-        """``audio_16k``: float32 mono at 16 kHz; word times from its start."""
+        """``audio_16k``: float32 mono at 16 kHz; word times from its start. Greedy temperature
+        only (no sampling fallback), so the same audio always gives the same words."""
         segments, _ = self._model.transcribe(
             audio_16k, language=self._language, beam_size=self._beam_size, word_timestamps=True,
-            condition_on_previous_text=False, vad_filter=False)
+            condition_on_previous_text=False, vad_filter=False, temperature=0.0)
         return [Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
                 for segment in segments for w in (segment.words or []) if w.word.strip()]
 

@@ -15,7 +15,7 @@ class ConsoleCues:
         self.latency = latency
         self.quiet = quiet
 
-    def on_event(self, event: Event, arrived_s: float) -> None:
+    def on_event(self, event: Event, arrived_s: float | None) -> None:
         if event["type"] == "call":
             print(f"-- call started ({event['started_utc']})", flush=True)
             return
@@ -24,7 +24,8 @@ class ConsoleCues:
         line = describe(event)
         if line:
             print(line, flush=True)
-            self.latency.record(event["type"], arrived_s)
+            if arrived_s is not None:
+                self.latency.record(event["type"], arrived_s)
 
     def on_state(self, t_s: float, state: CallState) -> None:
         pass

@@ -42,5 +42,6 @@ class LatencyLog:
         for label, kind in (("cues", "cue"), ("all events", None)):
             p = self.percentiles_ms(kind)
             if p:
-                parts.append(f"{label} p50 {p['p50']:.0f} / p95 {p['p95']:.0f} / p99 {p['p99']:.0f} ms (n={p['n']})")
+                parts.append(f"{label} p50 {p['p50']:.0f} / p95 {p['p95']:.0f} / p99 {p['p99']:.0f} ms "
+                             f"(n={p['n']})")
         return "latency audio-in -> shown: " + ("; ".join(parts) if parts else "no events")

@@ -42,7 +42,8 @@ class PrivatePulse:
         alsa = self.root / "config" / "alsa"
         alsa.mkdir(parents=True, exist_ok=True)
         (alsa / "asoundrc").write_text("".join(
-            f'pcm.{self.device(s)} {{ type pulse; device "{s}.monitor"; hint {{ show on; description "{s} monitor" }} }}\n'
+            f'pcm.{self.device(s)} {{ type pulse; device "{s}.monitor"; '
+            f'hint {{ show on; description "{s} monitor" }} }}\n'
             for s in self.sinks))
         loads = [f"--load=module-null-sink sink_name={s} rate={self.rate_hz} channels={ch}"
                  for s, ch in self.sinks.items()]

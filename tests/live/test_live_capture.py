@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -10,7 +13,7 @@ import numpy as np
 import soundfile as sf
 
 from coolhead.sinks.jsonl import read_events
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 from tests.live.calls import capture_lag, delayed
 from tests.live.conftest import Listening, start_listen
 from tests.live.pulse import PrivatePulse
@@ -99,3 +102,66 @@ def test_one_stereo_device_at_another_rate_is_resampled(stereo_sink: PrivatePuls
     replayed = _analyze(tmp_path / "live.wav", tmp_path / "replayed.jsonl")
     assert live_events[1:] == replayed[1:]
     _check_against_source(live_events, tmp_path / "live.wav", call, tmp_path, max_role_skew_s=1 / 16000)
+
+
+def test_window_mode_shows_each_cue_as_it_happens(two_sinks: PrivatePulse, played_call, tmp_path: Path) -> None:
+    """The real cue window (Qt offscreen platform) fed by live capture: a snapshot per cue,
+    showing that cue's colour, and a latency measured for each."""
+    from coolhead.ui.window import CUE_COLOURS
+
+    call, agent_wav, customer_wav = played_call
+    events_path, snapshots = tmp_path / "live.jsonl", tmp_path / "snapshots"
+    live = start_listen(two_sinks, tmp_path, "--agent-device", "agent_mon", "--customer-device", "call_mon",
+                        "--no-stt", "--events", str(events_path), "--snapshots", str(snapshots),
+                        env={"QT_QPA_PLATFORM": "offscreen"})
+    live.wait_for("audio is flowing")
+    assert _play_and_stop(live, [two_sinks.play("agent", agent_wav), two_sinks.play("call", customer_wav)]) == 0, \
+        live.stderr()
+    cues = [e["cue"] for e in read_events(events_path) if e["type"] == "cue"]
+    shots = sorted(snapshots.glob("cue-*.png"))
+    assert cues[:2] == ["pause", "pause"] and [p.stem.split("-", 2)[2] for p in shots] == cues
+    from PySide6.QtGui import QColor, QImage
+
+    image = QImage(str(shots[0]))
+    assert QColor(image.pixel(15, 15)).name() == CUE_COLOURS["pause"]
+    assert live.stats()["latency_ms"]["cue"]["n"] == len(cues)
+
+
+def test_calls_split_on_silence_and_end_on_sigusr1(two_sinks: PrivatePulse, played_call, tmp_path: Path) -> None:
+    """Two calls 5 s apart: the first ends after 3 s of silence, the second starts when someone
+    speaks and ends on SIGUSR1 (a desktop hotkey); one event file per call."""
+    _, agent_wav, customer_wav = played_call
+    twice = {}
+    for role, wav in (("agent", agent_wav), ("customer", customer_wav)):
+        audio, rate_hz = sf.read(wav, dtype="int16")
+        twice[role] = tmp_path / f"{role}-twice.wav"
+        sf.write(twice[role], np.concatenate([audio, np.zeros(5 * rate_hz, np.int16), audio]), rate_hz)
+    calls_dir = tmp_path / "calls"
+    live = start_listen(two_sinks, tmp_path, "--agent-device", "agent_mon", "--customer-device", "call_mon",
+                        "--no-window", "--no-stt", "--out", str(calls_dir), "--split-silence", "3")
+    live.wait_for("audio is flowing")
+    players = [two_sinks.play("agent", twice["agent"]), two_sinks.play("call", twice["customer"])]
+    for player in players:
+        assert player.wait(timeout=120) == 0
+    live.proc.send_signal(signal.SIGUSR1)
+    time.sleep(1.0)
+    assert live.stop() == 0, live.stderr()
+    calls = live.stats()["calls"]
+    assert [c["end_reason"] for c in calls] == ["3 s of silence", "ended by the agent"]
+    files = sorted(calls_dir.glob("call-*.jsonl"))
+    assert [str(f) for f in files] == [c["events"] for c in calls]
+    for path in files:
+        events = read_events(path)
+        assert events[0]["type"] == "call"
+        assert [e["cue"] for e in events if e["type"] == "cue"][:2] == ["pause", "pause"]
+        first_speech = min(e["t"] for e in events if e["type"] == "speech")
+        assert first_speech < 2.0, "a call starts when someone speaks"
+
+
+def test_devices_lists_the_capture_devices_with_their_indices(two_sinks: PrivatePulse) -> None:
+    result = subprocess.run([sys.executable, "-m", "coolhead.cli.main", "devices"], cwd=ROOT, env=two_sinks.env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    rows = {line.split()[1]: line.split()[0] for line in result.stdout.splitlines()[1:]}
+    assert {"agent_mon", "call_mon"} <= set(rows)
+    assert all(index.isdigit() for index in rows.values())

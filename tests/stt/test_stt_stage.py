@@ -11,7 +11,7 @@ import pytest
 from coolhead.config import Config
 from coolhead.evaluation.stt_runs import run_call
 from coolhead.pipeline.phrases import PhraseBook
-from coolhead.pipeline.stt import SpeechToText, Word
+from coolhead.pipeline.stt import PREROLL_S, SpeechToText, Word
 
 RATE_HZ = 16000
 
@@ -79,7 +79,8 @@ def test_feeds_blocks_of_feed_s_with_preroll_and_times_in_call_time() -> None:
         n = int(e["text"][1:])
         seg = speech[e["speaker"]]
         assert n / RATE_HZ >= seg["end"] - seg["t"]  # the whole segment (and some pre-roll) was fed
-        assert e["t"] == pytest.approx(seg["t"] - 0.2 + 0.2, abs=0.05)  # word at 0.2 s of the pre-rolled audio
+        # the stand-in's word starts 0.2 s into the audio, which begins PREROLL_S before the segment
+        assert e["t"] == pytest.approx(seg["t"] - PREROLL_S + 0.2, abs=0.035)
 
 
 def test_threaded_recognition_does_not_hold_up_the_pipeline() -> None:

@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from coolhead.config import Config
 from coolhead.evaluation.stt_bench import KOREAN_SCRIPT, korean_call, korean_grammar, korean_phrase_run
 from coolhead.evaluation.tts import espeak
 from coolhead.models.resolve import ModelInfo
@@ -87,7 +86,3 @@ def test_no_model_for_the_language_runs_without_words(tmp_path: Path, no_user_mo
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip().endswith("no speech model for language 'fa' found (coolhead models pull NAME, "
                                           "--model PATH, or COOLHEAD_VOSK_MODEL); running without words")
-
-
-def test_config_defaults_documented() -> None:
-    assert Config().stt.enabled and Config().stt.language == "en"

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Fit the anger level's logistic weights on event streams of labelled tuning calls.
+
+Reads the ``departures`` that ``anger`` events carry, labels each event by the utterance it
+falls in (angry or not, as ``coolhead eval`` does), and fits a logistic regression with
+non-negative weights (a departure *above* the baseline can only add to anger). Prints an
+``[anger]`` TOML section; the defaults in coolhead/config.py came from
+
+    scripts/eval_anger.sh tune            # builds and replays actors 1-16 (clean + phone)
+    .venv/bin/python scripts/fit_anger.py /tmp/coolhead-ravdess/tune
+
+Baselines depend on the levels (aroused windows rarely enter them), so replay with the new
+weights and fit again until they settle (two rounds were enough).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from coolhead.config import AngerConfig  # noqa: E402
+from coolhead.evaluation.metrics import _utterance_label, auc  # noqa: E402
+from coolhead.evaluation.truth import load_truth  # noqa: E402
+from coolhead.pipeline.anger import FEATURES  # noqa: E402
+from coolhead.sinks.jsonl import read_events  # noqa: E402
+
+WEIGHT_KEYS = ("w_loudness", "w_f0", "w_f0_range", "w_tilt", "w_rate")
+CAP_KEYS = ("loudness_cap_db", "f0_cap_st", "f0_range_cap_st", "tilt_cap_db", "rate_cap_sps")
+
+
+def samples(set_dir: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Clipped departures (n, features) and angry labels of both roles in every band of a set."""
+    caps = np.array([getattr(AngerConfig(), k) for k in CAP_KEYS])
+    x, y = [], []
+    for events_path in sorted(set_dir.glob("events-*/*.jsonl")):
+        band = events_path.parent.name.removeprefix("events-")
+        truth = load_truth(set_dir / band / f"{events_path.stem}.json")
+        for e in read_events(events_path):
+            if e["type"] != "anger":
+                continue
+            label = _utterance_label(truth, e["speaker"], e["t"])
+            if label is not None:
+                d = [e["departures"][k] or 0.0 for k in FEATURES]
+                x.append(np.clip(d, -caps, caps))
+                y.append(label)
+    return np.array(x), np.array(y, bool)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 3000) -> tuple[float, np.ndarray]:
+    """Bias and non-negative weights by projected gradient descent on the log-loss (classes
+    weighted equally)."""
+    scale = x.std(axis=0) + 1e-9
+    xs = x / scale
+    sample_w = np.where(y, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
+    w, b = np.zeros(x.shape[1]), 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(xs @ w + b)))
+        g = sample_w * (p - y) / len(y)
+        w = np.maximum(w - 0.5 * (xs.T @ g + l2 * w), 0.0)
+        b -= 0.5 * g.sum()
+    return b, w / scale
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("set_dir", type=Path, help="a set folder written by scripts/eval_anger.sh (tuning actors only)")
+    args = p.parse_args()
+    x, y = samples(args.set_dir)
+    if len(y) == 0 or y.all() or not y.any():
+        print(f"fit_anger: no labelled anger events under {args.set_dir}", file=sys.stderr)
+        return 2
+    bias, weights = fit_logistic(x, y)
+    score = x @ weights + bias
+    print(f"# {len(y)} windows ({y.sum()} angry); training AUC {auc(list(score[y]), list(score[~y])):.4f}")
+    print("[anger]")
+    print(f"bias = {bias:.3f}")
+    for key, w in zip(WEIGHT_KEYS, weights):
+        print(f"{key} = {w:.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""The listener's plumbing without audio devices: capture blocks are put on its queue by hand
+(a stand-in for the PortAudio callbacks; the real path is in test_live_capture.py)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from coolhead.audio.capture import Block, Capture, CaptureError, InputDevice, StreamSpec, find_device
+from coolhead.config import Config
+from coolhead.live import CallFiles, LiveListener
+from coolhead.sinks.jsonl import read_events
+from coolhead.ui.latency import LatencyLog
+from tests.conftest import run_cli
+
+DEVICES = [InputDevice(0, "pulse", 32, 44100, "ALSA"), InputDevice(1, "call_mon", 32, 44100, "ALSA"),
+           InputDevice(2, "agent_mon", 32, 44100, "ALSA"), InputDevice(3, "USB headset: mic", 1, 48000, "ALSA")]
+
+
+class HandFedCapture(Capture):
+    """A Capture whose blocks come from the test instead of sound devices."""
+
+    def start(self) -> None:
+        self.first_block.set()
+
+    def stop(self) -> None:
+        pass
+
+    def check_alive(self) -> bool:
+        return True
+
+
+def test_find_device_by_index_name_or_unique_part() -> None:
+    assert find_device("2", DEVICES).name == "agent_mon"
+    assert find_device("call_mon", DEVICES).index == 1
+    assert find_device("headset", DEVICES).index == 3
+    with pytest.raises(CaptureError, match=r"'_mon' matches several devices; input devices: 0 'pulse'"):
+        find_device("_mon", DEVICES)
+    with pytest.raises(CaptureError, match="not found"):
+        find_device("7", DEVICES)
+
+
+def _listen_by_hand(call: Path, tmp_path: Path, rate_hz: int, block_s: tuple[float, float],
+                    drop: tuple[int, int] | None = None) -> tuple[list[dict], Path]:
+    """Feed ``call`` (resampled to ``rate_hz``) as two streams cut into blocks of different
+    lengths, interleaved as two devices would deliver them; ``drop`` = (stream, block index)
+    is dropped as a full queue would, counted on the next block."""
+    audio, file_rate = sf.read(call, dtype="float32")
+    if rate_hz != file_rate:
+        import soxr
+        audio = soxr.resample(audio, file_rate, rate_hz)
+    specs = [StreamSpec(DEVICES[2], {"agent": 0}), StreamSpec(DEVICES[1], {"customer": 0})]
+    capture = HandFedCapture(specs, rate_hz, queue_s=600)
+    listener = LiveListener(capture, Config(), CallFiles(tmp_path, tmp_path / "call.jsonl", record=True), [],
+                            "test")
+    blocks = []
+    for stream, seconds in enumerate(block_s):
+        n = int(seconds * rate_hz)
+        for i, start in enumerate(range(0, len(audio), n)):
+            blocks.append((start / rate_hz, stream, i, audio[start:start + n, stream:stream + 1]))
+    pending = [0, 0]
+    for _, stream, i, samples in sorted(blocks, key=lambda b: b[0]):
+        if drop == (stream, i):
+            pending[stream] += len(samples)
+            continue
+        capture.queue.put(Block(stream, time.perf_counter(), samples, pending[stream]))
+        pending[stream] = 0
+    listener.start()
+    while not capture.queue.empty():
+        time.sleep(0.01)
+    report = listener.stop()
+    assert report.calls[0].end_reason == "stopped"
+    return read_events(tmp_path / "call.jsonl"), tmp_path / "call.wav"
+
+
+def test_two_streams_with_different_blocks_give_the_replay_events(talkover_call: Path, tmp_path: Path) -> None:
+    live, recording = _listen_by_hand(talkover_call, tmp_path, 16000, (0.05, 0.03))
+    replay = tmp_path / "replay.jsonl"
+    assert run_cli("analyze", str(talkover_call), "--events", str(replay), "--no-stt").returncode == 0
+    assert live[1:] == read_events(replay)[1:]
+    assert np.array_equal(sf.read(recording, dtype="int16")[0], sf.read(talkover_call, dtype="int16")[0])
+
+
+def test_capture_at_48k_is_resampled_to_the_pipeline_rate(talkover_call: Path, tmp_path: Path) -> None:
+    live, recording = _listen_by_hand(talkover_call, tmp_path, 48000, (0.05, 0.05))
+    assert live[0]["sample_rate"] == 48000 and live[0]["pipeline_rate"] == 16000
+    assert sf.info(recording).samplerate == 16000
+    assert abs(sf.info(recording).duration - sf.info(talkover_call).duration) < 0.01
+    kinds = [(e["type"], e.get("by") or e.get("cue")) for e in live if e["type"] in ("interruption", "cue")]
+    assert kinds == [("cue", "pause"), ("interruption", "agent")]
+
+
+def test_dropped_block_becomes_silence_of_the_same_length(talkover_call: Path, tmp_path: Path) -> None:
+    """Audio time stays in step with the call: what came after the drop keeps its time."""
+    _, recording = _listen_by_hand(talkover_call, tmp_path, 16000, (0.05, 0.05), drop=(1, 40))
+    recorded, _ = sf.read(recording, dtype="int16")
+    original, _ = sf.read(talkover_call, dtype="int16")
+    assert recorded.shape == original.shape
+    lost = slice(40 * 800, 41 * 800)
+    assert not recorded[lost, 1].any() and original[lost, 1].any()
+    assert np.array_equal(recorded[41 * 800:], original[41 * 800:])
+
+
+def test_latency_percentiles() -> None:
+    log = LatencyLog()
+    for ms in range(1, 101):
+        log.record("cue", 0.0, ms / 1000)
+    p = log.percentiles_ms("cue")
+    assert p["n"] == 100 and 50 <= p["p50"] <= 51 and 95 <= p["p95"] <= 96 and p["max"] == 100.0
+    assert log.percentiles_ms("interruption") is None

@@ -1,0 +1,135 @@
+"""Anger baseline robustness and the lower_voice / restate / transfer cue policy."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from coolhead.config import AngerConfig, CuesConfig
+from coolhead.pipeline.anger import FEATURES, AngerScorer, SpeakerAnger, TurnAnger
+from coolhead.pipeline.cues import CallState, CuePolicy
+from coolhead.pipeline.prosody import ProsodyWindow
+
+LOUD = FEATURES.index("loudness_db")
+
+
+def _window(loudness_db: float, f0_hz: float, tilt_db: float, rng: np.random.Generator) -> ProsodyWindow:
+    return ProsodyWindow(speech_s=1.0, loudness_db=loudness_db + rng.normal(0, 1.0),
+                         f0_hz=f0_hz * 2 ** (rng.normal(0, 0.5) / 12), f0_range_st=4 + rng.normal(0, 1.0),
+                         tilt_db=tilt_db + rng.normal(0, 1.0), rate_sps=4 + rng.normal(0, 0.5), voiced_share=0.7,
+                         new_s=0.5)
+
+
+def _calm(rng):
+    return _window(-30.0, 120.0, -10.0, rng)
+
+
+def _angry(rng):
+    return _window(-18.0, 190.0, -4.0, rng)
+
+
+def test_an_angry_opening_does_not_become_the_baseline() -> None:
+    rng = np.random.default_rng(0)
+    scorer = AngerScorer(AngerConfig())
+    opening = [scorer.score(_angry(rng))[0] for _ in range(10)]
+    calm = [scorer.score(_calm(rng))[0] for _ in range(30)]
+    assert abs(scorer.baseline()[LOUD] - (-30.0)) < 2.0
+    assert np.mean(calm[-10:]) < 0.3
+    again = [scorer.score(_angry(rng))[0] for _ in range(10)]
+    assert min(again[3:]) > 0.9  # the level is smoothed over ~1.4 s of speech
+    assert opening[0] > 0.5  # before any own speech, vocal effort is judged against the population prior
+
+
+def test_long_anger_creeps_into_the_baseline_only_slowly() -> None:
+    rng = np.random.default_rng(1)
+    scorer = AngerScorer(AngerConfig())
+    for _ in range(20):
+        scorer.score(_calm(rng))
+    levels = [scorer.score(_angry(rng))[0] for _ in range(60)]  # 30 s of shouting
+    assert scorer.baseline()[LOUD] < -27.0
+    assert min(levels[-10:]) > 0.9
+
+
+def test_a_loud_talker_is_not_an_angry_one() -> None:
+    rng = np.random.default_rng(2)
+    scorer = AngerScorer(AngerConfig())
+    levels = [scorer.score(_window(-12.0, 220.0, -10.0, rng))[0] for _ in range(40)]
+    assert np.mean(levels[5:]) < 0.3
+
+
+def _turn(end_s: float, level: float, speech_s: float = 1.5) -> TurnAnger:
+    return TurnAnger(end_s - speech_s, end_s, speech_s, level, speech_s if level >= 0.7 else 0.0)
+
+
+def _run(policy: CuePolicy, state: CallState, steps: list[tuple[float, TurnAnger | None]]) -> list[tuple[float, str]]:
+    out = []
+    for t_s, turn in steps:
+        if turn is not None:
+            state.speakers["customer"].last_turn = turn
+        out += [(e["t"], e["cue"]) for e in policy.step(t_s, state)]
+    return out
+
+
+def _state() -> CallState:
+    return CallState(speakers={"agent": SpeakerAnger(), "customer": SpeakerAnger()})
+
+
+def test_restate_once_per_heated_stretch_with_cooldown_and_not_after_calm_turns() -> None:
+    policy, state = CuePolicy(CuesConfig()), _state()
+    steps = [(5.0, _turn(5.0, 0.3)), (5.03, None), (10.0, _turn(10.0, 0.95)), (10.03, None),
+             (14.0, _turn(14.0, 0.95)),  # same heated stretch: counts towards transfer instead
+             (17.0, _turn(17.0, 0.2)), (19.0, _turn(19.0, 0.95)),  # new stretch, but inside the cool-down
+             (24.0, _turn(24.0, 0.95))]
+    assert _run(policy, state, steps) == [(10.0, "restate"), (24.0, "restate")]
+
+
+def test_short_or_mild_turns_are_not_heated() -> None:
+    policy, state = CuePolicy(CuesConfig()), _state()
+    steps = [(5.0, _turn(5.0, 0.95, speech_s=0.5)), (10.0, _turn(10.0, 0.6))]
+    assert _run(policy, state, steps) == []
+
+
+def test_transfer_when_anger_persists_after_restating() -> None:
+    config = CuesConfig()
+    policy, state = CuePolicy(config), _state()
+    heated = [(10.0 + 12 * k, _turn(10.0 + 12 * k, 0.95)) for k in range(6)]
+    cues = _run(policy, state, heated)
+    first_transfer = next(t for t, kind in cues if kind == "transfer")
+    assert cues[0] == (10.0, "restate")
+    assert first_transfer - 10.0 >= config.transfer_min_s
+    assert [kind for _, kind in cues].count("transfer") == 1
+
+
+def test_a_calm_turn_resets_the_way_to_transfer() -> None:
+    policy, state = CuePolicy(CuesConfig()), _state()
+    steps = [(10.0, _turn(10.0, 0.95))] + [
+        (20.0 + 10 * k, _turn(20.0 + 10 * k, 0.95 if k % 2 else 0.1)) for k in range(8)]
+    assert "transfer" not in [kind for _, kind in _run(policy, state, steps)]
+
+
+def test_lower_voice_once_per_raised_stretch_with_cooldown() -> None:
+    config = CuesConfig()
+    policy, state = CuePolicy(config), _state()
+    agent = state.speakers["agent"]
+    cues = []
+    for k in range(200):  # 0.1 s steps; raised from 1 s to 6 s, and again from 12 s to 18 s
+        t_s = k * 0.1
+        raised = 1.0 <= t_s < 6.0 or 12.0 <= t_s < 18.0
+        start = 1.0 if t_s < 12.0 else 12.0
+        agent.aroused_since_s = start if raised else None
+        agent.aroused_s = t_s - start if raised else 0.0
+        cues += [(round(e["t"], 2), e["cue"]) for e in policy.step(t_s, state)]
+    assert cues == [(1.0 + config.lower_voice_min_s, "lower_voice")]  # second stretch is inside the cool-down
+    agent.aroused_since_s, agent.aroused_s = 50.0, 3.0
+    assert [e["cue"] for e in policy.step(53.0, state)] == ["lower_voice"]
+
+
+def test_lower_voice_sooner_when_the_agent_answers_an_upset_customer() -> None:
+    config = CuesConfig()
+    raised_s = (config.lower_voice_min_s_customer_upset + config.lower_voice_min_s) / 2
+    for upset, expected in ((False, []), (True, ["lower_voice"])):
+        policy, state = CuePolicy(config), _state()
+        state.speakers["agent"].aroused_since_s, state.speakers["agent"].aroused_s = 10.0, raised_s
+        state.speakers["customer"].aroused_since_s = 8.0 if upset else None
+        cues = policy.step(10.0 + raised_s, state)
+        assert [e["cue"] for e in cues] == expected
+        assert all("customer is upset" in e["reason"] for e in cues)
