@@ -49,6 +49,9 @@ class TurnsConfig:
     """Overlap needed for a talk-over to count as an interruption."""
     bridge_s: float = 0.2
     """Gaps between syllables shorter than this still count as speaking for overlap."""
+    resume_s: float = 0.8
+    """A speaker who starts again within this long of their own last speech is resuming their
+    turn: whoever started speaking in that pause is the one who talked over them."""
 
 
 @dataclass

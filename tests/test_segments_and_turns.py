@@ -83,3 +83,23 @@ def test_pause_cue_cools_down_between_close_interruptions() -> None:
     agent = ("." * 30 + "#" * 40 + "." * 10) * 3  # three talk-overs 2.4 s apart
     found, said = _run_two(agent, customer)
     assert len(found) == 3 and len(said) == 1
+
+
+def test_jumping_into_a_short_pause_is_talking_over_the_one_who_paused() -> None:
+    """The customer pauses 0.6 s mid-turn (longer than the hangover, so their segment closes);
+    the agent starts in that pause and the customer carries on over them: the agent interrupted."""
+    customer = "#" * 50 + "." * 20 + "#" * 50 + "." * 40
+    agent = "." * 62 + "#" * 50 + "." * 48  # starts at 1.86 s, 0.36 s into the customer's pause
+    found, said = _run_two(agent, customer)
+    assert [(e["by"], e["t"]) for e in found] == [("agent", 1.86)]
+    assert [c["cue"] for c in said] == ["pause"]
+
+
+def test_answering_after_a_real_turn_end_is_not_an_interruption_by_the_answerer() -> None:
+    """The customer stops, the agent answers 0.3 s later, the customer starts again 1.2 s after
+    their own last word: the customer is the one talking over."""
+    customer = "#" * 50 + "." * 40 + "#" * 40 + "." * 30
+    agent = "." * 60 + "#" * 60 + "." * 40
+    found, said = _run_two(agent, customer)
+    assert [(e["by"], e["t"]) for e in found] == [("customer", 2.7)]
+    assert said == []

@@ -26,7 +26,10 @@ class Talkover:
 class TurnTracker:
     """Finds talk-overs between two roles and tells interruptions from brief latches.
 
-    A talk-over starts when one role opens a segment while the other's segment is open.
+    A talk-over starts when one role opens a segment while the other's segment is open. If the
+    role opening it is only resuming after a short pause of its own (``resume_s``) that the other
+    role started speaking in, the other role is the one talking over: it jumped into a pause
+    inside a turn (this also keeps VAD dropouts on noisy lines from turning the attribution).
     Overlap accumulates over frames where both are voiced; gaps under ``bridge_s`` count once
     both are voiced again. It is *confirmed* as an interruption when overlap reaches ``min_overlap_s``;
     the ``interruption`` event (with the full overlap) is emitted when either side stops.
@@ -39,6 +42,8 @@ class TurnTracker:
         self.talkover: Talkover | None = None
         self.interruptions: dict[str, int] = {role: 0 for role in roles}
         """Confirmed interruptions so far, by interrupter."""
+        self._ended_s: dict[str, float] = {role: float("-inf") for role in roles}
+        """End of each role's last closed segment."""
 
     def step(self, t_s: float, states: dict[str, SegmentState]) -> list[Event]:
         out: list[Event] = []
@@ -47,7 +52,14 @@ class TurnTracker:
             s, o = states[by], states[other]
             if s.started_now and o.in_speech and not o.started_now and self.talkover is None:
                 # The segment was opened a few frames after its (back-dated) start.
-                self.talkover = Talkover(by, s.start_s, overlap_s=max(0.0, t_s - s.start_s))
+                overlap_s = max(0.0, t_s - s.start_s)
+                if self._resumes(by, s, o):
+                    self.talkover = Talkover(other, o.start_s, overlap_s=overlap_s)
+                else:
+                    self.talkover = Talkover(by, s.start_s, overlap_s=overlap_s)
+        for role, s in states.items():
+            if s.ended_now:
+                self._ended_s[role] = s.last_voiced_end_s
         talk = self.talkover
         if talk is None:
             return out
@@ -67,6 +79,11 @@ class TurnTracker:
                 out.append(events.interruption(talk.by, talk.start_s, talk.overlap_s))
             self.talkover = None
         return out
+
+    def _resumes(self, role: str, s: SegmentState, other: SegmentState) -> bool:
+        """``role`` starts again soon after its last segment, and ``other`` started in between."""
+        ended_s = self._ended_s[role]
+        return other.start_s >= ended_s and s.start_s - ended_s <= self._config.resume_s
 
     def _speaking(self, s: SegmentState, frame_end_s: float) -> bool:
         return s.in_speech and frame_end_s - s.last_voiced_end_s <= self._config.bridge_s
