@@ -133,3 +133,30 @@ def test_lower_voice_sooner_when_the_agent_answers_an_upset_customer() -> None:
         cues = policy.step(10.0 + raised_s, state)
         assert [e["cue"] for e in cues] == expected
         assert all("customer is upset" in e["reason"] for e in cues)
+
+
+def test_every_acoustic_cue_carries_a_reason_key_the_window_translates() -> None:
+    """The cue window shows reasons by key: each cue's key (with its arguments) gives, in
+    English, the event's own sentence, and a text of its own in every other language."""
+    from coolhead.i18n import LANGUAGES, load_texts
+
+    policy, state = CuePolicy(CuesConfig()), _state()
+    cues = []
+    for t_s, turn in [(10.0 + 12 * k, _turn(10.0 + 12 * k, 0.95)) for k in range(6)]:
+        state.speakers["customer"].last_turn = turn
+        cues += policy.step(t_s, state)
+    for upset in (False, True):
+        policy, state = CuePolicy(CuesConfig()), _state()
+        state.speakers["agent"].aroused_since_s, state.speakers["agent"].aroused_s = 10.0, 3.2
+        state.speakers["customer"].aroused_since_s = 8.0 if upset else None
+        cues += policy.step(13.2, state)
+    assert {e["cue"] for e in cues} == {"restate", "transfer", "lower_voice"}
+    assert {e["reason_key"] for e in cues if e["cue"] == "lower_voice"} == {
+        "voice_raised", "voice_raised_customer_upset"}
+    english = load_texts("en")
+    for e in cues:
+        assert english.reason(e) == e["reason"], e
+        for language in LANGUAGES:
+            texts = load_texts(language)
+            assert texts.reason(e) == texts.reasons[e["reason_key"]].format(**e.get("reason_args", {}))
+            assert "{" not in texts.reason(e)

@@ -60,7 +60,7 @@ def test_agent_talking_over_the_customer_is_an_interruption_and_cued_within_a_se
     found, said = _run_two(agent, customer)
     assert [(e["by"], e["t"]) for e in found] == [("agent", 1.2)]
     assert abs(found[0]["overlap_s"] - 1.8) < 0.05
-    assert [c["cue"] for c in said] == ["pause"]
+    assert [(c["cue"], c["reason_key"]) for c in said] == [("pause", "talking_over")]
     assert 1.2 + 0.5 <= said[0]["t"] <= 1.2 + 1.0
 
 

@@ -58,7 +58,8 @@ class CuePolicy:
         if (talk is not None and talk.confirmed and talk.by == "agent"
                 and talk is not self._cued_talkover and self._cooled("pause", t_s, self.config.pause_cooldown_s)):
             self._cued_talkover = talk
-            out.append(self._say(t_s, "pause", "You are talking over the customer: stop and let them finish."))
+            out.append(self._say(t_s, "pause", "talking_over",
+                                 "You are talking over the customer: stop and let them finish."))
         out.extend(self._lower_voice(t_s, state.speakers.get("agent"), state.speakers.get("customer")))
         customer = state.speakers.get("customer")
         turn = customer.last_turn if customer else None
@@ -86,10 +87,14 @@ class CuePolicy:
                 or not self._cooled("lower_voice", t_s, c.lower_voice_cooldown_s)):
             return []
         self._cued_raise_s = agent.aroused_since_s
-        while_angry = " while the customer is upset" if customer_upset else ""
-        return [self._say(t_s, "lower_voice",
-                          f"Your voice has been raised for {agent.aroused_s:.0f} s{while_angry}: "
-                          "slow down and speak more softly.")]
+        seconds = round(agent.aroused_s)
+        if customer_upset:
+            return [self._say(t_s, "lower_voice", "voice_raised_customer_upset",
+                              f"Your voice has been raised for {seconds} s while the customer is upset: "
+                              "slow down and speak more softly.", seconds=seconds)]
+        return [self._say(t_s, "lower_voice", "voice_raised",
+                          f"Your voice has been raised for {seconds} s: slow down and speak more softly.",
+                          seconds=seconds)]
 
     def _escalation(self, t_s: float, turn: TurnAnger) -> list[Event]:
         """A customer turn just ended: restate once per heated stretch; transfer if that did not help."""
@@ -104,20 +109,23 @@ class CuePolicy:
             self._restated_stretch = True
             if self._first_restate_s is None:
                 self._first_restate_s = t_s
-            return [self._say(t_s, "restate", "The customer just finished an angry turn: "
-                                              "restate their concern and apologise before explaining.")]
+            return [self._say(t_s, "restate", "customer_angry_turn", "The customer just finished an angry turn: "
+                                     "restate their concern and apologise before explaining.")]
         self._heated_since_restate += 1
         if (self._heated_since_restate >= c.transfer_heated_turns and t_s - self._first_restate_s >= c.transfer_min_s
                 and self._cooled("transfer", t_s, c.transfer_cooldown_s)):
             self._heated_since_restate = 0
-            return [self._say(t_s, "transfer", "The customer is still angry after you restated their concern: "
-                                               "offer to bring in a supervisor.")]
+            return [self._say(t_s, "transfer", "still_angry_after_restate",
+                              "The customer is still angry after you restated their concern: "
+                              "offer to bring in a supervisor.")]
         return []
 
     def _cooled(self, kind: str, t_s: float, cooldown_s: float) -> bool:
         last = self._last_cue_s.get(kind)
         return last is None or t_s - last >= cooldown_s
 
-    def _say(self, t_s: float, kind: str, reason: str) -> Event:
+    def _say(self, t_s: float, kind: str, reason_key: str, reason: str, **reason_args: object) -> Event:
+        """A cue with its English ``reason`` and the key (and arguments) the cue window translates."""
         self._last_cue_s[kind] = t_s
-        return events.cue(t_s, kind, reason)
+        extra = {"reason_args": reason_args} if reason_args else {}
+        return events.cue(t_s, kind, reason, reason_key=reason_key, **extra)

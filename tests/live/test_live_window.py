@@ -168,10 +168,12 @@ from coolhead.i18n import load_texts
 from coolhead.ui.window import CUE_COLOURS, CueWindow
 window = CueWindow(load_texts("sv"))
 window.show()
-window.show_cue("transfer", "x")
+texts = load_texts("sv")
+window.show_cue("transfer", texts.reason({"cue": "transfer", "rule": "manager_request", "reason": ""}))
 app.processEvents()
 image = window.grab().toImage()
 assert window.cue_title.text() == "KOPPLA VIDARE"
+assert window.cue_reason.text() == texts.reasons["manager_request"]
 assert QColor(image.pixel(window.panel.pos().x() + 4, window.panel.pos().y() + 4)).name() == CUE_COLOURS["transfer"]
 image.save(__import__("sys").argv[1])
 """
