@@ -39,7 +39,7 @@ class VadConfig:
     """...so a single click never opens a segment."""
     hangover_s: float = 0.45
     """Speech ends after this much unvoiced audio, so a breath does not split a turn."""
-    min_level_dbfs: float = -65.0
+    min_level_dbfs: float = -55.0
     """Frames quieter than this are never speech (line noise, comfort noise)."""
 
 
