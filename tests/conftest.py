@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -17,7 +18,9 @@ LIBRISPEECH = SHARED_DATA / "librispeech"
 
 def need_shared_data() -> Path:
     if not SHARED_DATA.is_dir():
-        pytest.skip(f"real speech not present at {SHARED_DATA} (CI always has it)")
+        if os.environ.get("CI"):
+            pytest.fail(f"real speech not present at {SHARED_DATA}: CI must have ../shared/data")
+        pytest.skip(f"real speech not present at {SHARED_DATA} (CI always has it, and fails without it)")
     return SHARED_DATA
 
 
