@@ -11,9 +11,13 @@ from dataclasses import dataclass, field
 from coolhead import events
 from coolhead.config import CuesConfig
 from coolhead.events import Event
+from coolhead.i18n import load_texts
 from coolhead.pipeline.anger import SpeakerAnger, TurnAnger
 from coolhead.pipeline.phrases import PhraseSpotter
 from coolhead.pipeline.turns import Talkover
+
+ENGLISH = load_texts("en")
+"""Each cue's English ``reason`` is its ``reason_key``'s sentence in coolhead/i18n/en.toml."""
 
 
 @dataclass
@@ -58,8 +62,7 @@ class CuePolicy:
         if (talk is not None and talk.confirmed and talk.by == "agent"
                 and talk is not self._cued_talkover and self._cooled("pause", t_s, self.config.pause_cooldown_s)):
             self._cued_talkover = talk
-            out.append(self._say(t_s, "pause", "talking_over",
-                                 "You are talking over the customer: stop and let them finish."))
+            out.append(self._say(t_s, "pause", "talking_over"))
         out.extend(self._lower_voice(t_s, state.speakers.get("agent"), state.speakers.get("customer")))
         customer = state.speakers.get("customer")
         turn = customer.last_turn if customer else None
@@ -87,14 +90,8 @@ class CuePolicy:
                 or not self._cooled("lower_voice", t_s, c.lower_voice_cooldown_s)):
             return []
         self._cued_raise_s = agent.aroused_since_s
-        seconds = round(agent.aroused_s)
-        if customer_upset:
-            return [self._say(t_s, "lower_voice", "voice_raised_customer_upset",
-                              f"Your voice has been raised for {seconds} s while the customer is upset: "
-                              "slow down and speak more softly.", seconds=seconds)]
-        return [self._say(t_s, "lower_voice", "voice_raised",
-                          f"Your voice has been raised for {seconds} s: slow down and speak more softly.",
-                          seconds=seconds)]
+        key = "voice_raised_customer_upset" if customer_upset else "voice_raised"
+        return [self._say(t_s, "lower_voice", key, seconds=round(agent.aroused_s))]
 
     def _escalation(self, t_s: float, turn: TurnAnger) -> list[Event]:
         """A customer turn just ended: restate once per heated stretch; transfer if that did not help."""
@@ -109,23 +106,20 @@ class CuePolicy:
             self._restated_stretch = True
             if self._first_restate_s is None:
                 self._first_restate_s = t_s
-            return [self._say(t_s, "restate", "customer_angry_turn", "The customer just finished an angry turn: "
-                                     "restate their concern and apologise before explaining.")]
+            return [self._say(t_s, "restate", "customer_angry_turn")]
         self._heated_since_restate += 1
         if (self._heated_since_restate >= c.transfer_heated_turns and t_s - self._first_restate_s >= c.transfer_min_s
                 and self._cooled("transfer", t_s, c.transfer_cooldown_s)):
             self._heated_since_restate = 0
-            return [self._say(t_s, "transfer", "still_angry_after_restate",
-                              "The customer is still angry after you restated their concern: "
-                              "offer to bring in a supervisor.")]
+            return [self._say(t_s, "transfer", "still_angry_after_restate")]
         return []
 
     def _cooled(self, kind: str, t_s: float, cooldown_s: float) -> bool:
         last = self._last_cue_s.get(kind)
         return last is None or t_s - last >= cooldown_s
 
-    def _say(self, t_s: float, kind: str, reason_key: str, reason: str, **reason_args: object) -> Event:
+    def _say(self, t_s: float, kind: str, reason_key: str, **reason_args: object) -> Event:
         """A cue with its English ``reason`` and the key (and arguments) the cue window translates."""
         self._last_cue_s[kind] = t_s
         extra = {"reason_args": reason_args} if reason_args else {}
-        return events.cue(t_s, kind, reason, reason_key=reason_key, **extra)
+        return events.cue(t_s, kind, ENGLISH.reasons[reason_key].format(**reason_args), reason_key=reason_key, **extra)

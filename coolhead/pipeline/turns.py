@@ -52,11 +52,8 @@ class TurnTracker:
             s, o = states[by], states[other]
             if s.started_now and o.in_speech and not o.started_now and self.talkover is None:
                 # The segment was opened a few frames after its (back-dated) start.
-                overlap_s = max(0.0, t_s - s.start_s)
-                if self._resumes(by, s, o):
-                    self.talkover = Talkover(other, o.start_s, overlap_s=overlap_s)
-                else:
-                    self.talkover = Talkover(by, s.start_s, overlap_s=overlap_s)
+                talker = other if self._resumes(by, s, o) else by
+                self.talkover = Talkover(talker, states[talker].start_s, overlap_s=max(0.0, t_s - s.start_s))
         for role, s in states.items():
             if s.ended_now:
                 self._ended_s[role] = s.last_voiced_end_s
