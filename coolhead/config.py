@@ -89,7 +89,7 @@ class AngerConfig:
     baseline_windows: int = 240
     """Past windows kept for the baseline (2 minutes of speech at 0.5 s per window)."""
     aroused_level: float = 0.7
-    """At or above this level a speaker counts as aroused (feeds ``lower_voice``)..."""
+    """At or above this level a speaker counts as aroused (feeds ``restate``)..."""
     aroused_admit_every: int = 4
     """...and only every n-th aroused window may enter the baseline, so anger never becomes it."""
     tilt_prior_db: float = -10.0
@@ -118,6 +118,31 @@ class AngerConfig:
 
 
 @dataclass
+class RaisedVoiceConfig:
+    """How clearly a speaker's voice is raised above their own baseline: a second logistic score
+    of the same (clipped) departures, which ``lower_voice`` listens to for the agent.
+
+    Raising one's voice is mostly loudness and vocal effort, so these weights were fitted on the
+    agents' windows of the RAVDESS tuning calls (scripts/fit_anger.py --role agent, docs/anger.md).
+    """
+
+    raised_level: float = 0.75
+    """At or above this score the voice counts as raised."""
+    bias: float = -3.174
+    """Logistic bias: score with no departure from the baseline is 1/(1+e^-bias)."""
+    w_loudness: float = 0.4912
+    """Weight per dB of loudness above baseline."""
+    w_f0: float = 0.0
+    """Weight per semitone of median F0 above baseline."""
+    w_f0_range: float = 0.0
+    """Weight per semitone of F0 range above baseline."""
+    w_tilt: float = 0.4702
+    """Weight per dB of spectral tilt above baseline."""
+    w_rate: float = 0.0
+    """Weight per syllable/s of speaking rate above baseline."""
+
+
+@dataclass
 class SttConfig:
     enabled: bool = True
     """Transcribe speech (``--no-stt`` turns it off); off anyway when no model is found."""
@@ -138,7 +163,7 @@ class CuesConfig:
     pause_cooldown_s: float = 10.0
     """At most one ``pause`` cue per this many seconds."""
     lower_voice_min_s: float = 2.0
-    """``lower_voice`` when the agent's anger level has stayed >= ``anger.aroused_level`` this long (s of speech)..."""
+    """``lower_voice`` when the agent's voice has stayed raised (``raised_voice.raised_level``) this long (s of speech)..."""
     lower_voice_min_s_customer_upset: float = 1.0
     """...or this long while the customer is aroused too (the agent is answering anger with anger)..."""
     lower_voice_cooldown_s: float = 30.0
@@ -175,6 +200,7 @@ class Config:
     stt: SttConfig = field(default_factory=SttConfig)
     prosody: ProsodyConfig = field(default_factory=ProsodyConfig)
     anger: AngerConfig = field(default_factory=AngerConfig)
+    raised_voice: RaisedVoiceConfig = field(default_factory=RaisedVoiceConfig)
     ui: UiConfig = field(default_factory=UiConfig)
 
     @classmethod

@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
-"""Fit the anger level's logistic weights on event streams of labelled tuning calls.
+"""Fit the logistic weights of the anger level (or of the raised-voice score) on event streams
+of labelled tuning calls.
 
 Reads the ``departures`` that ``anger`` events carry, labels each event by the utterance it
 falls in (angry or not, as ``coolhead eval`` does), and fits a logistic regression with
-non-negative weights (a departure *above* the baseline can only add to anger). Prints an
-``[anger]`` TOML section; the defaults in coolhead/config.py came from
+non-negative weights (a departure *above* the baseline can only add to anger). Prints a TOML
+section; the defaults in coolhead/config.py came from
 
     scripts/eval_anger.sh tune            # builds and replays actors 1-16 (clean + phone)
-    .venv/bin/python scripts/fit_anger.py /tmp/coolhead-ravdess/tune
+    .venv/bin/python scripts/fit_anger.py /tmp/coolhead-ravdess/tune                 # [anger]
+    .venv/bin/python scripts/fit_anger.py /tmp/coolhead-ravdess/tune --role agent    # [raised_voice]
 
-Baselines depend on the levels (aroused windows rarely enter them), so replay with the new
-weights and fit again until they settle (two rounds were enough).
+``[anger]`` learns from both roles. ``[raised_voice]`` (what ``lower_voice`` listens to) learns
+from the agents' windows only. Baselines depend on the anger level (aroused windows rarely
+enter them), so replay with new ``[anger]`` weights and fit again until they settle (two rounds
+were enough); the raised-voice score does not feed the baseline, one fit is enough.
 """
 
 from __future__ import annotations
@@ -34,15 +38,16 @@ WEIGHT_KEYS = ("w_loudness", "w_f0", "w_f0_range", "w_tilt", "w_rate")
 CAP_KEYS = ("loudness_cap_db", "f0_cap_st", "f0_range_cap_st", "tilt_cap_db", "rate_cap_sps")
 
 
-def samples(set_dir: Path) -> tuple[np.ndarray, np.ndarray]:
-    """Clipped departures (n, features) and angry labels of both roles in every band of a set."""
+def samples(set_dir: Path, role: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Clipped departures (n, features) and angry labels of ``role`` (None: both roles) in every
+    band of a set."""
     caps = np.array([getattr(AngerConfig(), k) for k in CAP_KEYS])
     x, y = [], []
     for events_path in sorted(set_dir.glob("events-*/*.jsonl")):
         band = events_path.parent.name.removeprefix("events-")
         truth = load_truth(set_dir / band / f"{events_path.stem}.json")
         for e in read_events(events_path):
-            if e["type"] != "anger":
+            if e["type"] != "anger" or role not in (None, e["speaker"]):
                 continue
             label = _utterance_label(truth, e["speaker"], e["t"])
             if label is not None:
@@ -70,15 +75,17 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 30
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("set_dir", type=Path, help="a set folder written by scripts/eval_anger.sh (tuning actors only)")
+    p.add_argument("--role", choices=("agent", "customer"),
+                   help="fit on this role's windows only (agent: the [raised_voice] score)")
     args = p.parse_args()
-    x, y = samples(args.set_dir)
+    x, y = samples(args.set_dir, args.role)
     if len(y) == 0 or y.all() or not y.any():
         print(f"fit_anger: no labelled anger events under {args.set_dir}", file=sys.stderr)
         return 2
     bias, weights = fit_logistic(x, y)
     score = x @ weights + bias
     print(f"# {len(y)} windows ({y.sum()} angry); training AUC {auc(list(score[y]), list(score[~y])):.4f}")
-    print("[anger]")
+    print("[raised_voice]" if args.role == "agent" else "[anger]")
     print(f"bias = {bias:.3f}")
     for key, w in zip(WEIGHT_KEYS, weights):
         print(f"{key} = {w:.4f}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from coolhead.config import AngerConfig, CuesConfig
+from coolhead.config import AngerConfig, CuesConfig, RaisedVoiceConfig
 from coolhead.pipeline.anger import FEATURES, AngerScorer, SpeakerAnger, TurnAnger
 from coolhead.pipeline.cues import CallState, CuePolicy
 from coolhead.pipeline.prosody import ProsodyWindow
@@ -52,8 +52,23 @@ def test_long_anger_creeps_into_the_baseline_only_slowly() -> None:
 def test_a_loud_talker_is_not_an_angry_one() -> None:
     rng = np.random.default_rng(2)
     scorer = AngerScorer(AngerConfig())
-    levels = [scorer.score(_window(-12.0, 220.0, -10.0, rng))[0] for _ in range(40)]
+    scores = [scorer.score(_window(-12.0, 220.0, -10.0, rng))[:2] for _ in range(40)]
+    levels, raised = zip(*scores)
     assert np.mean(levels[5:]) < 0.3
+    assert np.mean(raised[5:]) < 0.3
+
+
+def test_a_voice_raised_in_loudness_alone_counts_as_raised() -> None:
+    """Some agents raise their voice mostly in loudness: the anger level stays moderate, the
+    raised-voice score (which lower_voice listens to) does not."""
+    rng = np.random.default_rng(3)
+    scorer = AngerScorer(AngerConfig(), RaisedVoiceConfig())
+    for _ in range(20):
+        scorer.score(_calm(rng))
+    louder = [scorer.score(_window(-20.0, 120.0, -10.0, rng))[:2] for _ in range(8)]
+    levels, raised = zip(*louder)
+    assert max(levels) < AngerConfig().aroused_level
+    assert min(raised[5:]) >= RaisedVoiceConfig().raised_level  # smoothed over ~1.4 s of speech
 
 
 def _turn(end_s: float, level: float, speech_s: float = 1.5) -> TurnAnger:
@@ -115,11 +130,11 @@ def test_lower_voice_once_per_raised_stretch_with_cooldown() -> None:
         t_s = k * 0.1
         raised = 1.0 <= t_s < 6.0 or 12.0 <= t_s < 18.0
         start = 1.0 if t_s < 12.0 else 12.0
-        agent.aroused_since_s = start if raised else None
-        agent.aroused_s = t_s - start if raised else 0.0
+        agent.raised.since_s = start if raised else None
+        agent.raised.speech_s = t_s - start if raised else 0.0
         cues += [(round(e["t"], 2), e["cue"]) for e in policy.step(t_s, state)]
     assert cues == [(1.0 + config.lower_voice_min_s, "lower_voice")]  # second stretch is inside the cool-down
-    agent.aroused_since_s, agent.aroused_s = 50.0, 3.0
+    agent.raised.since_s, agent.raised.speech_s = 50.0, 3.0
     assert [e["cue"] for e in policy.step(53.0, state)] == ["lower_voice"]
 
 
@@ -128,8 +143,8 @@ def test_lower_voice_sooner_when_the_agent_answers_an_upset_customer() -> None:
     raised_s = (config.lower_voice_min_s_customer_upset + config.lower_voice_min_s) / 2
     for upset, expected in ((False, []), (True, ["lower_voice"])):
         policy, state = CuePolicy(config), _state()
-        state.speakers["agent"].aroused_since_s, state.speakers["agent"].aroused_s = 10.0, raised_s
-        state.speakers["customer"].aroused_since_s = 8.0 if upset else None
+        state.speakers["agent"].raised.since_s, state.speakers["agent"].raised.speech_s = 10.0, raised_s
+        state.speakers["customer"].aroused.since_s = 8.0 if upset else None
         cues = policy.step(10.0 + raised_s, state)
         assert [e["cue"] for e in cues] == expected
         assert all("customer is upset" in e["reason"] for e in cues)
@@ -147,8 +162,8 @@ def test_every_acoustic_cue_carries_a_reason_key_the_window_translates() -> None
         cues += policy.step(t_s, state)
     for upset in (False, True):
         policy, state = CuePolicy(CuesConfig()), _state()
-        state.speakers["agent"].aroused_since_s, state.speakers["agent"].aroused_s = 10.0, 3.2
-        state.speakers["customer"].aroused_since_s = 8.0 if upset else None
+        state.speakers["agent"].raised.since_s, state.speakers["agent"].raised.speech_s = 10.0, 3.2
+        state.speakers["customer"].aroused.since_s = 8.0 if upset else None
         cues += policy.step(13.2, state)
     assert {e["cue"] for e in cues} == {"restate", "transfer", "lower_voice"}
     assert {e["reason_key"] for e in cues if e["cue"] == "lower_voice"} == {

@@ -2,7 +2,9 @@
 
 For each window of a speaker's speech (``ProsodyWindow``) the departures from their baseline
 in loudness (dB), median F0 and F0 range (semitones), spectral tilt (dB) and speaking rate
-(syllables/s) are clipped and combined by a logistic model into a level 0..1.
+(syllables/s) are clipped and combined by a logistic model into a level 0..1. A second
+logistic model of the same departures, weighted for loudness and vocal effort, scores how
+clearly the voice is *raised* (what ``lower_voice`` listens to for the agent).
 
 The baseline is a percentile of the speaker's own past windows, and aroused speech can only
 creep into it: windows scored as aroused enter the baseline history only one in
@@ -16,12 +18,12 @@ from __future__ import annotations
 
 import math
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from coolhead import events
-from coolhead.config import AngerConfig, Config
+from coolhead.config import AngerConfig, Config, RaisedVoiceConfig
 from coolhead.events import Event
 from coolhead.pipeline.prosody import ProsodyTracker, ProsodyWindow
 from coolhead.pipeline.segments import SegmentState
@@ -46,25 +48,68 @@ class TurnAnger:
 
 
 @dataclass
+class Stretch:
+    """Speech a score has stayed at or above its threshold without a break."""
+
+    since_s: float | None = None
+    """Start of the current stretch (None when the score is below the threshold)."""
+    speech_s: float = 0.0
+    """Speech time in the current stretch."""
+
+    def update(self, above: bool, end_s: float, interval_s: float) -> None:
+        """A window of ``interval_s`` of speech ending at ``end_s`` scored above or below."""
+        if not above:
+            self.since_s, self.speech_s = None, 0.0
+            return
+        if self.since_s is None:
+            self.since_s = end_s - interval_s
+        self.speech_s += interval_s
+
+
+@dataclass
 class SpeakerAnger:
     """Live anger state of one speaker (read by the cue policy and the cue window)."""
 
     level: float = 0.0
     """Latest anger level, 0..1."""
+    raised_level: float = 0.0
+    """Latest raised-voice score, 0..1."""
     loudness_vs_baseline_db: float = 0.0
     """Latest loudness above the speaker's baseline (dB; negative = quieter)."""
-    aroused_s: float = 0.0
-    """Speech time the level has stayed at or above ``aroused_level`` without a break."""
-    aroused_since_s: float | None = None
-    """Start of the current aroused stretch (None when not aroused)."""
+    aroused: Stretch = field(default_factory=Stretch)
+    """The current stretch with the anger level at or above ``anger.aroused_level``."""
+    raised: Stretch = field(default_factory=Stretch)
+    """The current stretch with the raised-voice score at or above ``raised_voice.raised_level``."""
     last_turn: TurnAnger | None = None
     """The speaker's most recent finished turn."""
+
+
+class SmoothedLogistic:
+    """A logistic score of clipped departures whose log-odds are smoothed over the speaker's speech."""
+
+    def __init__(self, weights: AngerConfig | RaisedVoiceConfig, caps: np.ndarray, smoothing_s: float) -> None:
+        w = weights
+        self._bias = w.bias
+        self._weights = np.array([w.w_loudness, w.w_f0, w.w_f0_range, w.w_tilt, w.w_rate])
+        self._caps = caps
+        self._smoothing_s = smoothing_s
+        self._z: float | None = None
+
+    def log_odds(self, departure: np.ndarray) -> float:
+        """Unsmoothed log-odds of one window's departures (``FEATURES`` order)."""
+        return self._bias + float(self._weights @ np.clip(departure, -self._caps, self._caps))
+
+    def smooth(self, z: float, new_s: float) -> float:
+        """The score 0..1 after a window of log-odds ``z`` that adds ``new_s`` of speech."""
+        share = 1.0 - math.exp(-new_s / self._smoothing_s)
+        self._z = z if self._z is None else self._z + share * (z - self._z)
+        return _logistic(self._z)
 
 
 class AngerScorer:
     """Scores prosody windows against a robust, slowly updated per-speaker baseline."""
 
-    def __init__(self, config: AngerConfig) -> None:
+    def __init__(self, config: AngerConfig, raised: RaisedVoiceConfig | None = None) -> None:
         self._config = config
         self._history = np.full((config.baseline_windows, len(FEATURES)), np.nan)
         self._n_seen = 0
@@ -72,11 +117,10 @@ class AngerScorer:
         self._baseline: np.ndarray | None = None
         """Cached ``baseline()``; None when the history changed since."""
         self._aroused_seen = 0
-        self._z: float | None = None
-        """Smoothed score (log-odds) over the speaker's windows."""
         c = config
-        self._weights = np.array([c.w_loudness, c.w_f0, c.w_f0_range, c.w_tilt, c.w_rate])
-        self._caps = np.array([c.loudness_cap_db, c.f0_cap_st, c.f0_range_cap_st, c.tilt_cap_db, c.rate_cap_sps])
+        caps = np.array([c.loudness_cap_db, c.f0_cap_st, c.f0_range_cap_st, c.tilt_cap_db, c.rate_cap_sps])
+        self._anger = SmoothedLogistic(config, caps, config.smoothing_s)
+        self._raised = SmoothedLogistic(raised or RaisedVoiceConfig(), caps, config.smoothing_s)
 
     def baseline(self) -> np.ndarray | None:
         """Per-feature baseline (NaN where never measured), or None before any speech."""
@@ -102,28 +146,28 @@ class AngerScorer:
         self._n_seen += 1
         self._baseline = None
 
-    def score(self, window: ProsodyWindow) -> tuple[float, np.ndarray]:
-        """Anger level 0..1 after ``window`` and the window's departures from the baseline.
+    def score(self, window: ProsodyWindow) -> tuple[float, float, np.ndarray]:
+        """Anger level 0..1 and raised-voice score 0..1 after ``window``, and the window's
+        departures from the baseline.
 
-        The level is the logistic of the window scores smoothed over the speaker's speech
-        (``smoothing_s``, across turns: anger outlasts a sentence). The baseline learns from the
-        window unless the window itself scores as aroused.
+        Both are logistics of window scores smoothed over the speaker's speech (``smoothing_s``,
+        across turns: anger outlasts a sentence). The baseline learns from the window unless the
+        window itself scores as aroused (anger level).
         """
         x = features(window)
         base = self.baseline()
         if base is None:  # first window: only the population prior of tilt to go by
             base = np.where(np.arange(len(FEATURES)) == _TILT, self._config.tilt_prior_db, x)
         departure = np.nan_to_num(x - base)
-        z = self._config.bias + float(self._weights @ np.clip(departure, -self._caps, self._caps))
+        z = self._anger.log_odds(departure)
         if _logistic(z) < self._config.aroused_level:
             self._admit(x)
         else:
             self._aroused_seen += 1
             if self._aroused_seen % self._config.aroused_admit_every == 0:
                 self._admit(x)
-        share = 1.0 - math.exp(-window.new_s / self._config.smoothing_s)
-        self._z = z if self._z is None else self._z + share * (z - self._z)
-        return _logistic(self._z), departure
+        raised = self._raised.smooth(self._raised.log_odds(departure), window.new_s)
+        return self._anger.smooth(z, window.new_s), raised, departure
 
 
 def _logistic(z: float) -> float:
@@ -148,8 +192,9 @@ class RoleAffect:
         self.state = SpeakerAnger()
         self._frame_s = frame_s
         self._aroused_level = config.anger.aroused_level
+        self._raised_level = config.raised_voice.raised_level
         self._prosody = ProsodyTracker(config.prosody, rate_hz, frame_len, frame_s)
-        self._scorer = AngerScorer(config.anger)
+        self._scorer = AngerScorer(config.anger, config.raised_voice)
         self._turn_levels: list[float] = []
         self._turn_speech_s = self._turn_aroused_s = 0.0
 
@@ -178,21 +223,18 @@ class RoleAffect:
                               speech_s=r(window.speech_s, 2), voiced_share=r(window.voiced_share, 2))]
         if window.f0_hz is None:
             return out  # too little voiced speech to judge (or line noise that VAD let through)
-        level, departure = self._scorer.score(window)
+        level, raised, departure = self._scorer.score(window)
         s = self.state
-        s.level = level
+        s.level, s.raised_level = level, raised
         s.loudness_vs_baseline_db = float(departure[0])
         interval_s = window.new_s
+        s.aroused.update(level >= self._aroused_level, end_s, interval_s)
+        s.raised.update(raised >= self._raised_level, end_s, interval_s)
         if level >= self._aroused_level:
-            if s.aroused_since_s is None:
-                s.aroused_since_s = end_s - interval_s
-            s.aroused_s += interval_s
             self._turn_aroused_s += interval_s
-        else:
-            s.aroused_since_s, s.aroused_s = None, 0.0
         self._turn_levels.append(level)
         self._turn_speech_s += interval_s
-        out.append(events.anger(end_s, self.role, round(level, 3),
+        out.append(events.anger(end_s, self.role, round(level, 3), raised=round(raised, 3),
                                 departures={name: r(d, 2) for name, d in zip(FEATURES, departure)}))
         return out
 

@@ -84,14 +84,14 @@ class CuePolicy:
 
     def _lower_voice(self, t_s: float, agent: SpeakerAnger | None, customer: SpeakerAnger | None) -> list[Event]:
         c = self.config
-        customer_upset = customer is not None and customer.aroused_since_s is not None
+        customer_upset = customer is not None and customer.aroused.since_s is not None
         min_s = c.lower_voice_min_s_customer_upset if customer_upset else c.lower_voice_min_s
-        if (agent is None or agent.aroused_s < min_s or agent.aroused_since_s == self._cued_raise_s
+        if (agent is None or agent.raised.speech_s < min_s or agent.raised.since_s == self._cued_raise_s
                 or not self._cooled("lower_voice", t_s, c.lower_voice_cooldown_s)):
             return []
-        self._cued_raise_s = agent.aroused_since_s
+        self._cued_raise_s = agent.raised.since_s
         key = "voice_raised_customer_upset" if customer_upset else "voice_raised"
-        return [self._say(t_s, "lower_voice", key, seconds=round(agent.aroused_s))]
+        return [self._say(t_s, "lower_voice", key, seconds=round(agent.raised.speech_s))]
 
     def _escalation(self, t_s: float, turn: TurnAnger) -> list[Event]:
         """A customer turn just ended: restate once per heated stretch; transfer if that did not help."""
