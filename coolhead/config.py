@@ -126,8 +126,11 @@ class RaisedVoiceConfig:
     agents' windows of the RAVDESS tuning calls (scripts/fit_anger.py --role agent, docs/anger.md).
     """
 
-    raised_level: float = 0.75
+    raised_level: float = 0.85
     """At or above this score the voice counts as raised."""
+    smoothing_s: float = 0.8
+    """Time constant (seconds of the speaker's speech) over which window scores are smoothed
+    (shorter than the anger level's: a raised voice is told while it is still raised)."""
     bias: float = -3.174
     """Logistic bias: score with no departure from the baseline is 1/(1+e^-bias)."""
     w_loudness: float = 0.4912
@@ -162,7 +165,7 @@ class SttConfig:
 class CuesConfig:
     pause_cooldown_s: float = 10.0
     """At most one ``pause`` cue per this many seconds."""
-    lower_voice_min_s: float = 2.0
+    lower_voice_min_s: float = 1.5
     """``lower_voice`` when the agent's voice has stayed raised (``raised_voice.raised_level``) this long (s of speech)..."""
     lower_voice_min_s_customer_upset: float = 1.0
     """...or this long while the customer is aroused too (the agent is answering anger with anger)..."""

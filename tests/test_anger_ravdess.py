@@ -22,7 +22,7 @@ def held_out_calls(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from scripts.build_ravdess_calls import TEST_ACTORS, build_set
 
     out = tmp_path_factory.mktemp("ravdess")
-    build_set(TEST_ACTORS, out, phone=True, kinds={"esc": 3, "loud": 1, "calm": 1},
+    build_set(TEST_ACTORS, out, phone=True, kinds={"esc": 3, "loud": 5, "calm": 1},
               root=SHARED_DATA / "ravdess", seed=7)
     return out
 
@@ -53,3 +53,8 @@ def test_escalation_is_cued_soon_after_the_customer_turns_angry(held_out_summary
 def test_calm_calls_are_not_nagged(held_out_summary: dict) -> None:
     assert held_out_summary["calm_minutes"] >= 10
     assert held_out_summary["calm_false_cues_per_min"] <= 0.1
+
+
+def test_an_agent_raising_their_voice_is_told_to_lower_it(held_out_summary: dict) -> None:
+    assert held_out_summary["lower_voice_onsets"] >= 8
+    assert held_out_summary["lower_voice_recall"] >= 0.9

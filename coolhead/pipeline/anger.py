@@ -120,7 +120,8 @@ class AngerScorer:
         c = config
         caps = np.array([c.loudness_cap_db, c.f0_cap_st, c.f0_range_cap_st, c.tilt_cap_db, c.rate_cap_sps])
         self._anger = SmoothedLogistic(config, caps, config.smoothing_s)
-        self._raised = SmoothedLogistic(raised or RaisedVoiceConfig(), caps, config.smoothing_s)
+        raised = raised or RaisedVoiceConfig()
+        self._raised = SmoothedLogistic(raised, caps, raised.smoothing_s)
 
     def baseline(self) -> np.ndarray | None:
         """Per-feature baseline (NaN where never measured), or None before any speech."""
@@ -150,8 +151,8 @@ class AngerScorer:
         """Anger level 0..1 and raised-voice score 0..1 after ``window``, and the window's
         departures from the baseline.
 
-        Both are logistics of window scores smoothed over the speaker's speech (``smoothing_s``,
-        across turns: anger outlasts a sentence). The baseline learns from the window unless the
+        Both are logistics of window scores smoothed over the speaker's speech (each with its
+        ``smoothing_s``, across turns: anger outlasts a sentence). The baseline learns from the window unless the
         window itself scores as aroused (anger level).
         """
         x = features(window)
