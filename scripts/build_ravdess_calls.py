@@ -153,8 +153,10 @@ def build(call_id: str, turns: list[Turn]):
 
 
 def pairings(actors: tuple[int, ...], shift: int) -> list[tuple[int, int]]:
-    """(agent, customer) pairs: every actor is the customer once, with another actor as agent."""
-    return [(actors[(i + shift) % len(actors)], a) for i, a in enumerate(actors)]
+    """(agent, customer) pairs: every actor is the customer once, with another actor as agent
+    (``shift`` 1, 2, ... picks which; it wraps past ``len(actors) - 1``, never to the same actor)."""
+    offset = 1 + (shift - 1) % (len(actors) - 1)
+    return [(actors[(i + offset) % len(actors)], a) for i, a in enumerate(actors)]
 
 
 def build_set(actors: tuple[int, ...], out_dir: Path, phone: bool, kinds: dict[str, int],

@@ -58,3 +58,12 @@ def test_calm_calls_are_not_nagged(held_out_summary: dict) -> None:
 def test_an_agent_raising_their_voice_is_told_to_lower_it(held_out_summary: dict) -> None:
     assert held_out_summary["lower_voice_onsets"] >= 8
     assert held_out_summary["lower_voice_recall"] >= 0.9
+
+
+def test_every_call_pairs_two_different_actors() -> None:
+    from scripts.build_ravdess_calls import TEST_ACTORS, pairings
+
+    for shift in range(1, 3 * len(TEST_ACTORS)):
+        pairs = pairings(TEST_ACTORS, shift)
+        assert all(agent != customer for agent, customer in pairs), shift
+        assert sorted(customer for _, customer in pairs) == sorted(TEST_ACTORS)
