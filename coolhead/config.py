@@ -77,7 +77,26 @@ class ProsodyConfig:
 
 
 @dataclass
-class AngerConfig:
+class LogisticWeights:
+    """Bias and weights of a logistic score of the departures from a speaker's baseline (the
+    anger level's defaults; ``RaisedVoiceConfig`` has its own)."""
+
+    bias: float = -1.751
+    """Logistic bias: the score with no departure from the baseline is 1/(1+e^-bias)."""
+    w_loudness: float = 0.202
+    """Weight per dB of loudness above baseline."""
+    w_f0: float = 0.1274
+    """Weight per semitone of median F0 above baseline."""
+    w_f0_range: float = 0.0451
+    """Weight per semitone of F0 range (10th-90th percentile) above baseline."""
+    w_tilt: float = 0.5322
+    """Weight per dB of spectral tilt above baseline (flatter spectrum = more vocal effort)."""
+    w_rate: float = 0.0
+    """Weight per syllable/s of speaking rate above baseline."""
+
+
+@dataclass
+class AngerConfig(LogisticWeights):
     """Speaker-adaptive anger level: logistic score of departures from the speaker's baseline.
 
     The weights were fitted on RAVDESS calls of the tuning actors (scripts/fit_anger.py,
@@ -98,18 +117,6 @@ class AngerConfig:
     """...which weighs as much as this many of the speaker's own windows in their tilt baseline."""
     smoothing_s: float = 1.4
     """Time constant (seconds of the speaker's speech) over which window scores are smoothed."""
-    bias: float = -1.751
-    """Logistic bias: level with no departure from the baseline is 1/(1+e^-bias)."""
-    w_loudness: float = 0.202
-    """Weight per dB of loudness above baseline."""
-    w_f0: float = 0.1274
-    """Weight per semitone of median F0 above baseline."""
-    w_f0_range: float = 0.0451
-    """Weight per semitone of F0 range (10th-90th percentile) above baseline."""
-    w_tilt: float = 0.5322
-    """Weight per dB of spectral tilt above baseline (flatter spectrum = more vocal effort)."""
-    w_rate: float = 0.0
-    """Weight per syllable/s of speaking rate above baseline."""
     loudness_cap_db: float = 15.0
     f0_cap_st: float = 10.0
     f0_range_cap_st: float = 10.0
@@ -118,7 +125,7 @@ class AngerConfig:
 
 
 @dataclass
-class RaisedVoiceConfig:
+class RaisedVoiceConfig(LogisticWeights):
     """How clearly a speaker's voice is raised above their own baseline: a second logistic score
     of the same (clipped) departures, which ``lower_voice`` listens to for the agent.
 
@@ -132,17 +139,10 @@ class RaisedVoiceConfig:
     """Time constant (seconds of the speaker's speech) over which window scores are smoothed
     (shorter than the anger level's: a raised voice is told while it is still raised)."""
     bias: float = -3.174
-    """Logistic bias: score with no departure from the baseline is 1/(1+e^-bias)."""
     w_loudness: float = 0.4912
-    """Weight per dB of loudness above baseline."""
     w_f0: float = 0.0
-    """Weight per semitone of median F0 above baseline."""
     w_f0_range: float = 0.0
-    """Weight per semitone of F0 range above baseline."""
     w_tilt: float = 0.4702
-    """Weight per dB of spectral tilt above baseline."""
-    w_rate: float = 0.0
-    """Weight per syllable/s of speaking rate above baseline."""
 
 
 @dataclass

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from coolhead import events
-from coolhead.config import AngerConfig, Config, RaisedVoiceConfig
+from coolhead.config import AngerConfig, Config, LogisticWeights, RaisedVoiceConfig
 from coolhead.events import Event
 from coolhead.pipeline.prosody import ProsodyTracker, ProsodyWindow
 from coolhead.pipeline.segments import SegmentState
@@ -87,7 +87,7 @@ class SpeakerAnger:
 class SmoothedLogistic:
     """A logistic score of clipped departures whose log-odds are smoothed over the speaker's speech."""
 
-    def __init__(self, weights: AngerConfig | RaisedVoiceConfig, caps: np.ndarray, smoothing_s: float) -> None:
+    def __init__(self, weights: LogisticWeights, caps: np.ndarray, smoothing_s: float) -> None:
         w = weights
         self._bias = w.bias
         self._weights = np.array([w.w_loudness, w.w_f0, w.w_f0_range, w.w_tilt, w.w_rate])
