@@ -166,7 +166,8 @@ class CuesConfig:
     pause_cooldown_s: float = 10.0
     """At most one ``pause`` cue per this many seconds."""
     lower_voice_min_s: float = 1.5
-    """``lower_voice`` when the agent's voice has stayed raised (``raised_voice.raised_level``) this long (s of speech)..."""
+    """``lower_voice`` when the agent's voice has stayed raised (``raised_voice.raised_level``)
+    this long (s of speech)..."""
     lower_voice_min_s_customer_upset: float = 1.0
     """...or this long while the customer is aroused too (the agent is answering anger with anger)..."""
     lower_voice_cooldown_s: float = 30.0

@@ -31,11 +31,8 @@ sys.path.insert(0, str(ROOT))
 from coolhead.config import AngerConfig  # noqa: E402
 from coolhead.evaluation.metrics import _utterance_label, auc  # noqa: E402
 from coolhead.evaluation.truth import load_truth  # noqa: E402
-from coolhead.pipeline.anger import FEATURES  # noqa: E402
+from coolhead.pipeline.anger import CAP_KEYS, FEATURES, WEIGHT_KEYS  # noqa: E402
 from coolhead.sinks.jsonl import read_events  # noqa: E402
-
-WEIGHT_KEYS = ("w_loudness", "w_f0", "w_f0_range", "w_tilt", "w_rate")
-CAP_KEYS = ("loudness_cap_db", "f0_cap_st", "f0_range_cap_st", "tilt_cap_db", "rate_cap_sps")
 
 
 def samples(set_dir: Path, role: str | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -30,6 +30,10 @@ from coolhead.pipeline.segments import SegmentState
 
 FEATURES = ("loudness_db", "f0_st", "f0_range_st", "tilt_db", "rate_sps")
 """Departures scored, in this order (units in the names)."""
+WEIGHT_KEYS = ("w_loudness", "w_f0", "w_f0_range", "w_tilt", "w_rate")
+"""``LogisticWeights`` fields weighting each of ``FEATURES``."""
+CAP_KEYS = ("loudness_cap_db", "f0_cap_st", "f0_range_cap_st", "tilt_cap_db", "rate_cap_sps")
+"""``AngerConfig`` fields clipping each of ``FEATURES``."""
 _TILT = FEATURES.index("tilt_db")
 
 
@@ -88,9 +92,8 @@ class SmoothedLogistic:
     """A logistic score of clipped departures whose log-odds are smoothed over the speaker's speech."""
 
     def __init__(self, weights: LogisticWeights, caps: np.ndarray, smoothing_s: float) -> None:
-        w = weights
-        self._bias = w.bias
-        self._weights = np.array([w.w_loudness, w.w_f0, w.w_f0_range, w.w_tilt, w.w_rate])
+        self._bias = weights.bias
+        self._weights = np.array([getattr(weights, k) for k in WEIGHT_KEYS])
         self._caps = caps
         self._smoothing_s = smoothing_s
         self._z: float | None = None
@@ -117,8 +120,7 @@ class AngerScorer:
         self._baseline: np.ndarray | None = None
         """Cached ``baseline()``; None when the history changed since."""
         self._aroused_seen = 0
-        c = config
-        caps = np.array([c.loudness_cap_db, c.f0_cap_st, c.f0_range_cap_st, c.tilt_cap_db, c.rate_cap_sps])
+        caps = np.array([getattr(config, k) for k in CAP_KEYS])
         self._anger = SmoothedLogistic(config, caps, config.smoothing_s)
         raised = raised or RaisedVoiceConfig()
         self._raised = SmoothedLogistic(raised, caps, raised.smoothing_s)
@@ -152,8 +154,8 @@ class AngerScorer:
         departures from the baseline.
 
         Both are logistics of window scores smoothed over the speaker's speech (each with its
-        ``smoothing_s``, across turns: anger outlasts a sentence). The baseline learns from the window unless the
-        window itself scores as aroused (anger level).
+        ``smoothing_s``, across turns: anger outlasts a sentence). The baseline learns from the
+        window unless the window itself scores as aroused (anger level).
         """
         x = features(window)
         base = self.baseline()
