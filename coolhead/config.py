@@ -45,8 +45,9 @@ class VadConfig:
 
 @dataclass
 class TurnsConfig:
-    min_overlap_s: float = 0.5
-    """Overlap needed for a talk-over to count as an interruption."""
+    min_overlap_s: float = 0.3
+    """Both voices sounding together this long make a talk-over an interruption: the other party
+    was still mid-utterance, not finishing (a latch overlaps the end of a turn by < 0.25 s)."""
     bridge_s: float = 0.2
     """Gaps between syllables shorter than this still count as speaking for overlap."""
     resume_s: float = 0.8
@@ -163,8 +164,9 @@ class SttConfig:
 
 @dataclass
 class CuesConfig:
-    pause_cooldown_s: float = 10.0
-    """At most one ``pause`` cue per this many seconds."""
+    pause_cooldown_s: float = 2.0
+    """At most one ``pause`` cue per this many seconds (one per talk-over in any case): each new
+    talk-over is told, unless it follows the last cue so closely that the agent is still reading it."""
     lower_voice_min_s: float = 1.5
     """``lower_voice`` when the agent's voice has stayed raised (``raised_voice.raised_level``)
     this long (s of speech)..."""
@@ -176,7 +178,7 @@ class CuesConfig:
     """A customer turn is heated when its anger level reaches at least this..."""
     restate_min_speech_s: float = 1.0
     """...and it held at least this much speech at or above ``anger.aroused_level``; ``restate``
-    when the first heated turn of a run ends..."""
+    as soon as the first turn of a heated run is heated (not waiting for it to end)..."""
     restate_cooldown_s: float = 10.0
     """...at most once per this many seconds."""
     transfer_heated_turns: int = 3

@@ -35,31 +35,38 @@ from coolhead.pipeline.anger import CAP_KEYS, FEATURES, WEIGHT_KEYS  # noqa: E40
 from coolhead.sinks.jsonl import read_events  # noqa: E402
 
 
-def samples(set_dir: Path, role: str | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Clipped departures (n, features) and angry labels of ``role`` (None: both roles) in every
-    band of a set."""
+def samples(set_dir: Path, role: str | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Per condition of a set (``events-CONDITION``): clipped departures (n, features) and
+    angry labels of ``role``'s anger events (None: both roles)."""
     caps = np.array([getattr(AngerConfig(), k) for k in CAP_KEYS])
-    x, y = [], []
-    for events_path in sorted(set_dir.glob("events-*/*.jsonl")):
-        band = events_path.parent.name.removeprefix("events-")
-        truth = load_truth(set_dir / band / f"{events_path.stem}.json")
-        for e in read_events(events_path):
-            if e["type"] != "anger" or role not in (None, e["speaker"]):
-                continue
-            label = _utterance_label(truth, e["speaker"], e["t"])
-            if label is not None:
-                d = [e["departures"][k] or 0.0 for k in FEATURES]
-                x.append(np.clip(d, -caps, caps))
-                y.append(label)
-    return np.array(x), np.array(y, bool)
+    out = []
+    for events_dir in sorted(set_dir.glob("events-*")):
+        condition = events_dir.name.removeprefix("events-")
+        x, y = [], []
+        for events_path in sorted(events_dir.glob("*.jsonl")):
+            truth = load_truth(set_dir / condition / f"{events_path.stem}.json")
+            for e in read_events(events_path):
+                if e["type"] != "anger" or role not in (None, e["speaker"]):
+                    continue
+                label = _utterance_label(truth, e["speaker"], e["t"])
+                if label is not None:
+                    x.append(np.clip([e["departures"][k] or 0.0 for k in FEATURES], -caps, caps))
+                    y.append(label)
+        if y:
+            out.append((np.array(x), np.array(y, bool)))
+    return out
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 3000) -> tuple[float, np.ndarray]:
-    """Bias and non-negative weights by projected gradient descent on the log-loss (classes
-    weighted equally)."""
+def fit_logistic(x: np.ndarray, y: np.ndarray, group: np.ndarray | None = None, l2: float = 1e-3,
+                 steps: int = 3000) -> tuple[float, np.ndarray]:
+    """Bias and non-negative weights by projected gradient descent on the log-loss. Every
+    (group, class) cell weighs the same, so no corpus or condition dominates the fit."""
     scale = x.std(axis=0) + 1e-9
     xs = x / scale
-    sample_w = np.where(y, 0.5 / y.mean(), 0.5 / (1 - y.mean()))
+    group = np.zeros(len(y), int) if group is None else group
+    cells = group * 2 + y
+    counts = np.bincount(cells)
+    sample_w = 1.0 / counts[cells] / np.count_nonzero(counts) * len(y)
     w, b = np.zeros(x.shape[1]), 0.0
     for _ in range(steps):
         p = 1.0 / (1.0 + np.exp(-(xs @ w + b)))
@@ -71,15 +78,19 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-3, steps: int = 30
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("set_dir", type=Path, help="a set folder written by scripts/eval_anger.sh (tuning actors only)")
+    p.add_argument("set_dirs", type=Path, nargs="+",
+                   help="set folders written by scripts/eval_cues.sh (tuning speakers only); every condition of each weighs the same")
     p.add_argument("--role", choices=("agent", "customer"),
                    help="fit on this role's windows only (agent: the [raised_voice] score)")
     args = p.parse_args()
-    x, y = samples(args.set_dir, args.role)
+    parts = [part for set_dir in args.set_dirs for part in samples(set_dir, args.role)]
+    x = np.concatenate([px for px, _ in parts])
+    y = np.concatenate([py for _, py in parts])
+    group = np.concatenate([np.full(len(py), k) for k, (_, py) in enumerate(parts)])
     if len(y) == 0 or y.all() or not y.any():
-        print(f"fit_anger: no labelled anger events under {args.set_dir}", file=sys.stderr)
+        print(f"fit_anger: no labelled anger events under {' '.join(map(str, args.set_dirs))}", file=sys.stderr)
         return 2
-    bias, weights = fit_logistic(x, y)
+    bias, weights = fit_logistic(x, y, group)
     score = x @ weights + bias
     print(f"# {len(y)} windows ({y.sum()} angry); training AUC {auc(list(score[y]), list(score[~y])):.4f}")
     print("[raised_voice]" if args.role == "agent" else "[anger]")

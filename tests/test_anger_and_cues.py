@@ -175,3 +175,27 @@ def test_every_acoustic_cue_carries_a_reason_key_the_window_translates() -> None
             texts = load_texts(language)
             assert texts.reason(e) == texts.reasons[e["reason_key"]].format(**e.get("reason_args", {}))
             assert "{" not in texts.reason(e)
+
+
+def test_restate_comes_while_the_heated_turn_is_still_going() -> None:
+    """The cue does not wait for the customer to finish a heated turn; that turn then does not
+    count again towards transfer when it ends."""
+    policy, state = CuePolicy(CuesConfig()), _state()
+    customer = state.speakers["customer"]
+    cues = []
+    for k in range(1, 9):  # one turn from 10 s, scored every 0.5 s, heated from its third window
+        t_s = 10.0 + 0.5 * k
+        customer.turn = TurnAnger(10.0, t_s, 0.5 * k, 0.95 if k >= 3 else 0.5, max(0.0, 0.5 * (k - 2)))
+        cues += [(t_s, e["cue"], e["reason_key"]) for e in policy.step(t_s, state)]
+    assert cues == [(12.0, "restate", "customer_getting_angry")]
+    customer.last_turn, customer.turn = customer.turn, None
+    assert policy.step(14.1, state) == []
+    assert policy._heated_since_restate == 0
+
+
+def test_a_turn_that_was_never_heated_while_it_lasted_cannot_raise_a_restate_mid_turn() -> None:
+    policy, state = CuePolicy(CuesConfig()), _state()
+    state.speakers["customer"].turn = TurnAnger(10.0, 13.0, 3.0, 0.95, 0.5)  # too little aroused speech
+    assert policy.step(13.0, state) == []
+    state.speakers["customer"].turn = TurnAnger(10.0, 13.0, 3.0, 0.8, 3.0)  # never hot enough
+    assert policy.step(13.0, state) == []

@@ -38,8 +38,8 @@ def test_a_long_pause_ends_the_turn_at_the_last_voiced_frame() -> None:
     assert segs == [(0.0, 0.3), (1.5, 1.8)]
 
 
-def _run_two(agent: str, customer: str) -> tuple[list[dict], list[dict]]:
-    config = Config()
+def _run_two(agent: str, customer: str, config: Config | None = None) -> tuple[list[dict], list[dict]]:
+    config = config or Config()
     segs = {"agent": SpeechSegmenter(config.vad, FRAME_S), "customer": SpeechSegmenter(config.vad, FRAME_S)}
     turns = TurnTracker(config.turns, ("agent", "customer"), FRAME_S)
     cues = CuePolicy(config.cues)
@@ -61,7 +61,25 @@ def test_agent_talking_over_the_customer_is_an_interruption_and_cued_within_a_se
     assert [(e["by"], e["t"]) for e in found] == [("agent", 1.2)]
     assert abs(found[0]["overlap_s"] - 1.8) < 0.05
     assert [(c["cue"], c["reason_key"]) for c in said] == [("pause", "talking_over")]
-    assert 1.2 + 0.5 <= said[0]["t"] <= 1.2 + 1.0
+    assert 1.2 + 0.3 <= said[0]["t"] <= 1.2 + 0.5
+
+
+def test_a_short_talk_over_that_cuts_the_customer_off_is_an_interruption() -> None:
+    """Both voices sound together for 0.36 s, then the customer gives up: the agent cut them off
+    mid-utterance, and is told as soon as the overlap is long enough."""
+    customer = "#" * 52 + "." * 88  # speaking for 1.56 s, stops 0.36 s after the agent starts
+    agent = "." * 40 + "#" * 60 + "." * 40
+    found, said = _run_two(agent, customer)
+    assert [(e["by"], e["t"]) for e in found] == [("agent", 1.2)]
+    assert [c["cue"] for c in said] == ["pause"] and said[0]["t"] <= 1.2 + 0.4
+
+
+def test_a_latch_at_the_end_of_a_turn_is_not_an_interruption() -> None:
+    """The agent answers 0.21 s before the customer's last syllable ends."""
+    customer = "#" * 47 + "." * 93
+    agent = "." * 40 + "#" * 60 + "." * 40
+    found, said = _run_two(agent, customer)
+    assert found == [] and said == []
 
 
 def test_a_brief_latch_is_not_an_interruption() -> None:
@@ -81,8 +99,13 @@ def test_customer_interrupting_the_agent_gives_no_pause_cue() -> None:
 def test_pause_cue_cools_down_between_close_interruptions() -> None:
     customer = ("#" * 60 + "." * 20) * 3
     agent = ("." * 30 + "#" * 40 + "." * 10) * 3  # three talk-overs 2.4 s apart
-    found, said = _run_two(agent, customer)
-    assert len(found) == 3 and len(said) == 1
+    config = Config()
+    found, said = _run_two(agent, customer, config)
+    assert len(found) == 3 and len(said) == 3  # each told: 2.4 s apart is past the cool-down
+    config.cues.pause_cooldown_s = 5.0
+    found, said = _run_two(agent, customer, config)
+    assert len(found) == 3 and len(said) == 2  # the second talk-over is inside the cool-down
+    assert said[1]["t"] - said[0]["t"] >= 5.0
 
 
 def test_jumping_into_a_short_pause_is_talking_over_the_one_who_paused() -> None:

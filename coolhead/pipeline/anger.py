@@ -84,6 +84,8 @@ class SpeakerAnger:
     """The current stretch with the anger level at or above ``anger.aroused_level``."""
     raised: Stretch = field(default_factory=Stretch)
     """The current stretch with the raised-voice score at or above ``raised_voice.raised_level``."""
+    turn: TurnAnger | None = None
+    """The speaker's current turn so far (None between turns): cues need not wait for its end."""
     last_turn: TurnAnger | None = None
     """The speaker's most recent finished turn."""
 
@@ -209,14 +211,19 @@ class RoleAffect:
         (at the end of the call ``i`` is -1 and only a turn still open is closed)."""
         if seg.started_now:
             self._turn_levels, self._turn_speech_s, self._turn_aroused_s = [], 0.0, 0.0
+            self.state.turn = None
         window = self._prosody.step(i, seg.in_speech, seg.started_now, seg.ended_now)
         out: list[Event] = []
         end_s = seg.last_voiced_end_s if seg.ended_now else t_s + self._frame_s
         if window is not None:
             out.extend(self._score(end_s, window))
-        if seg.ended_now and self._turn_levels:
-            self.state.last_turn = TurnAnger(seg.start_s, end_s, self._turn_speech_s,
-                                             max(self._turn_levels), self._turn_aroused_s)
+            if self._turn_levels:
+                self.state.turn = TurnAnger(seg.start_s, end_s, self._turn_speech_s,
+                                            max(self._turn_levels), self._turn_aroused_s)
+        if seg.ended_now:
+            if self.state.turn is not None:
+                self.state.last_turn = self.state.turn
+            self.state.turn = None
         return out
 
     def _score(self, end_s: float, window: ProsodyWindow) -> list[Event]:

@@ -52,7 +52,9 @@ class CuePolicy:
     _first_restate_s: float | None = None
     _heated_since_restate: int = 0
     _restated_stretch: bool = False
-    """A restate was given in the customer's current run of heated turns."""
+    """A restate was given in the customer's current run of heated turns..."""
+    _restate_turn_start_s: float | None = None
+    """...during (or at the end of) the customer turn that started then."""
     phrases: PhraseSpotter | None = None
     """Phrase rules for cues that only words reveal (``on_words``); None without STT."""
 
@@ -65,10 +67,12 @@ class CuePolicy:
             out.append(self._say(t_s, "pause", "talking_over"))
         out.extend(self._lower_voice(t_s, state.speakers.get("agent"), state.speakers.get("customer")))
         customer = state.speakers.get("customer")
-        turn = customer.last_turn if customer else None
-        if turn is not None and turn is not self._seen_turn:
-            self._seen_turn = turn
-            out.extend(self._escalation(t_s, turn))
+        if customer is not None:
+            if customer.turn is not None and self._heated(customer.turn):
+                out.extend(self._restate(t_s, customer.turn, "customer_getting_angry"))
+            if customer.last_turn is not None and customer.last_turn is not self._seen_turn:
+                self._seen_turn = customer.last_turn
+                out.extend(self._turn_ended(t_s, customer.last_turn))
         return out
 
     def on_words(self, words: Event) -> list[Event]:
@@ -93,20 +97,31 @@ class CuePolicy:
         key = "voice_raised_customer_upset" if customer_upset else "voice_raised"
         return [self._say(t_s, "lower_voice", key, seconds=round(agent.raised.speech_s))]
 
-    def _escalation(self, t_s: float, turn: TurnAnger) -> list[Event]:
-        """A customer turn just ended: restate once per heated stretch; transfer if that did not help."""
+    def _heated(self, turn: TurnAnger) -> bool:
+        return turn.peak_level >= self.config.restate_level and turn.aroused_s >= self.config.restate_min_speech_s
+
+    def _restate(self, t_s: float, turn: TurnAnger, reason_key: str) -> list[Event]:
+        """Restate once per run of heated customer turns, as soon as a turn of it is heated."""
+        if self._restated_stretch or not self._cooled("restate", t_s, self.config.restate_cooldown_s):
+            return []
+        self._restated_stretch = True
+        self._restate_turn_start_s = turn.start_s
+        if self._first_restate_s is None:
+            self._first_restate_s = t_s
+        return [self._say(t_s, "restate", reason_key)]
+
+    def _turn_ended(self, t_s: float, turn: TurnAnger) -> list[Event]:
+        """A customer turn just ended: a calm one ends the heated run; a heated one that was not
+        restated is restated now, and heated turns after the restate lead to transfer."""
         c = self.config
-        if turn.peak_level < c.restate_level or turn.aroused_s < c.restate_min_speech_s:
+        if not self._heated(turn):
             self._heated_since_restate = 0
             self._restated_stretch = False
             return []
         if not self._restated_stretch:
-            if not self._cooled("restate", t_s, c.restate_cooldown_s):
-                return []
-            self._restated_stretch = True
-            if self._first_restate_s is None:
-                self._first_restate_s = t_s
-            return [self._say(t_s, "restate", "customer_angry_turn")]
+            return self._restate(t_s, turn, "customer_angry_turn")
+        if turn.start_s == self._restate_turn_start_s:
+            return []  # the turn the restate was given in
         self._heated_since_restate += 1
         if (self._heated_since_restate >= c.transfer_heated_turns and t_s - self._first_restate_s >= c.transfer_min_s
                 and self._cooled("transfer", t_s, c.transfer_cooldown_s)):
