@@ -94,6 +94,8 @@ class LogisticWeights:
     """Weight per dB of spectral tilt above baseline (flatter spectrum = more vocal effort)."""
     w_rate: float = 0.0
     """Weight per syllable/s of speaking rate above baseline."""
+    w_flux: float = 0.0
+    """Weight per unit of spectral flux (0..2, frame to frame) above baseline."""
 
 
 @dataclass
@@ -123,6 +125,7 @@ class AngerConfig(LogisticWeights):
     f0_range_cap_st: float = 10.0
     tilt_cap_db: float = 10.0
     rate_cap_sps: float = 4.0
+    flux_cap: float = 0.15
 
 
 @dataclass

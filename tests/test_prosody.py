@@ -101,3 +101,31 @@ def test_tracker_summarises_each_turn_at_the_configured_interval() -> None:
     w = windows[-1][1]
     assert w.f0_hz == pytest.approx(150.0, rel=0.01) and w.loudness_db == pytest.approx(-20.0)
     assert w.speech_s == pytest.approx(config.window_s, abs=frame_s)
+
+
+def test_spectral_flux_grows_with_spectral_change_not_with_level() -> None:
+    """A steady vowel barely moves its spectrum; one that switches brightness every frame does,
+    at any level, and the first speech frame after silence has no flux to report."""
+    rate_hz = 8000
+    steady = _frames(_voice(150.0, rate_hz), rate_hz)
+    dull, bright = _frames(_voice(150.0, rate_hz, bright=0.0), rate_hz), _frames(_voice(150.0, rate_hz, bright=1.5), rate_hz)
+    moving = np.where((np.arange(len(dull)) % 2 == 0)[:, None], dull, bright)
+    speech = np.ones(len(steady), bool)
+    speech[:3] = False
+    flux = {name: FrameAnalyser(ProsodyConfig(), rate_hz, steady.shape[1])(x, speech).flux
+            for name, x in (("steady", steady), ("moving", moving), ("quiet", (moving * 0.1).astype(np.int16)))}
+    assert np.isnan(flux["steady"][:4]).all() and np.isfinite(flux["steady"][4:]).all()
+    assert np.median(flux["moving"][4:]) > 10 * np.median(flux["steady"][4:])
+    assert np.allclose(flux["quiet"][4:], flux["moving"][4:], rtol=0.05)
+
+
+def test_flux_does_not_depend_on_how_frames_are_grouped_in_blocks() -> None:
+    rate_hz = 16000
+    frames = _frames(np.concatenate([_voice(120.0, rate_hz, 0.5), _voice(200.0, rate_hz, 0.5, bright=1.0)]), rate_hz)
+    speech = np.ones(len(frames), bool)
+    speech[10:12] = False
+    whole = FrameAnalyser(ProsodyConfig(), rate_hz, frames.shape[1])(frames, speech).flux
+    analyser = FrameAnalyser(ProsodyConfig(), rate_hz, frames.shape[1])
+    parts = np.concatenate([analyser(frames[a:a + 7], speech[a:a + 7]).flux for a in range(0, len(frames), 7)])
+    assert np.array_equal(np.isnan(whole), np.isnan(parts))
+    assert np.allclose(whole[np.isfinite(whole)], parts[np.isfinite(parts)])

@@ -28,11 +28,11 @@ from coolhead.events import Event
 from coolhead.pipeline.prosody import ProsodyTracker, ProsodyWindow
 from coolhead.pipeline.segments import SegmentState
 
-FEATURES = ("loudness_db", "f0_st", "f0_range_st", "tilt_db", "rate_sps")
+FEATURES = ("loudness_db", "f0_st", "f0_range_st", "tilt_db", "rate_sps", "flux")
 """Departures scored, in this order (units in the names)."""
-WEIGHT_KEYS = ("w_loudness", "w_f0", "w_f0_range", "w_tilt", "w_rate")
+WEIGHT_KEYS = ("w_loudness", "w_f0", "w_f0_range", "w_tilt", "w_rate", "w_flux")
 """``LogisticWeights`` fields weighting each of ``FEATURES``."""
-CAP_KEYS = ("loudness_cap_db", "f0_cap_st", "f0_range_cap_st", "tilt_cap_db", "rate_cap_sps")
+CAP_KEYS = ("loudness_cap_db", "f0_cap_st", "f0_range_cap_st", "tilt_cap_db", "rate_cap_sps", "flux_cap")
 """``AngerConfig`` fields clipping each of ``FEATURES``."""
 _TILT = FEATURES.index("tilt_db")
 
@@ -183,7 +183,7 @@ def features(window: ProsodyWindow) -> np.ndarray:
     """The scored features of a window, NaN where not measured (``FEATURES`` order)."""
     f0_st = 12.0 * math.log2(window.f0_hz) if window.f0_hz else np.nan
     f0_range = window.f0_range_st if window.f0_range_st is not None else np.nan
-    return np.array([window.loudness_db, f0_st, f0_range, window.tilt_db, window.rate_sps], dtype=float)
+    return np.array([window.loudness_db, f0_st, f0_range, window.tilt_db, window.rate_sps, window.flux], dtype=float)
 
 
 class RoleAffect:
@@ -230,7 +230,8 @@ class RoleAffect:
         r = _round
         out = [events.prosody(end_s, self.role, r(window.loudness_db, 1), r(window.f0_hz, 1), r(window.rate_sps, 2),
                               f0_range_st=r(window.f0_range_st, 2), tilt_db=r(window.tilt_db, 2),
-                              speech_s=r(window.speech_s, 2), voiced_share=r(window.voiced_share, 2))]
+                              speech_s=r(window.speech_s, 2), voiced_share=r(window.voiced_share, 2),
+                              flux=r(window.flux, 4))]
         if window.f0_hz is None:
             return out  # too little voiced speech to judge (or line noise that VAD let through)
         level, raised, departure = self._scorer.score(window)
@@ -245,7 +246,8 @@ class RoleAffect:
         self._turn_levels.append(level)
         self._turn_speech_s += interval_s
         out.append(events.anger(end_s, self.role, round(level, 3), raised=round(raised, 3),
-                                departures={name: r(d, 2) for name, d in zip(FEATURES, departure)}))
+                                departures={name: r(d, 4 if name == "flux" else 2)
+                                            for name, d in zip(FEATURES, departure)}))
         return out
 
 

@@ -10,6 +10,9 @@ Per frame (vectorised over the frames of a block, numpy only):
 - **Spectral tilt** (vocal effort): energy 1000-3400 Hz over energy 300-1000 Hz in dB, both
   inside the telephone band, so the measure means the same on 8 kHz phone audio.
 - **Voice-band level** (300-3400 Hz, dB), for syllable nuclei.
+- **Spectral flux**: how fast the voice-band spectrum changes from one speech frame to the
+  next (0..2; squared distance of square-rooted, normalised power spectra). Angry speech moves
+  its spectrum faster; the measure ignores level, so a phone line's gain control leaves it be.
 
 Per speech window (``ProsodyWindow``): loudness over speech frames only, F0 median and range,
 mean tilt, and the acoustic speaking rate: syllable nuclei (voice-band level peaks that rise
@@ -31,6 +34,7 @@ F0_WINDOW_S = 0.06
 """Audio each F0 estimate looks at, ending at the end of its frame."""
 LOW_BAND_HZ = (300.0, 1000.0)
 HIGH_BAND_HZ = (1000.0, 3400.0)
+VOICE_BAND_HZ = (300.0, 3400.0)
 _TILT_FFT = 256
 
 
@@ -44,6 +48,8 @@ class FrameProsody:
     """High-band over low-band energy in dB (NaN where no speech)."""
     band_db: np.ndarray
     """Voice-band (300-3400 Hz) level in dB re int16 full scale (NaN where no speech)."""
+    flux: np.ndarray
+    """Spectral flux from the previous frame, 0..2 (NaN where either frame is not speech)."""
 
 
 def yin_f0_hz(segments: np.ndarray, rate_hz: int, fmin_hz: float, fmax_hz: float,
@@ -108,6 +114,9 @@ class FrameAnalyser:
         freqs = np.fft.rfftfreq(_TILT_FFT, 1.0 / ANALYSIS_RATE_HZ)
         self._low = (freqs >= LOW_BAND_HZ[0]) & (freqs < LOW_BAND_HZ[1])
         self._high = (freqs >= HIGH_BAND_HZ[0]) & (freqs < HIGH_BAND_HZ[1])
+        self._voice = (freqs >= VOICE_BAND_HZ[0]) & (freqs < VOICE_BAND_HZ[1])
+        self._last_shape: np.ndarray | None = None
+        """Spectral shape of the previous block's last frame, if it was speech (for flux)."""
         self._taper = np.hanning(self._frame_len)
         # Power of a full-scale sine through the taper, so band_db is in dB re full scale.
         self._full_scale = (32768.0 ** 2) * np.sum(self._taper ** 2) / 2.0
@@ -123,8 +132,11 @@ class FrameAnalyser:
         f0_hz = np.full(n, np.nan)
         tilt_db = np.full(n, np.nan)
         band_db = np.full(n, np.nan)
+        flux = np.full(n, np.nan)
         idx = np.flatnonzero(speech)
-        if len(idx):
+        if not len(idx):
+            self._last_shape = None
+        else:
             windows = np.lib.stride_tricks.sliding_window_view(stream, self._window_len)[::self._frame_len]
             c = self._config
             f0_hz[idx] = yin_f0_hz(windows[idx], ANALYSIS_RATE_HZ, c.f0_min_hz, c.f0_max_hz, c.f0_threshold)
@@ -133,7 +145,22 @@ class FrameAnalyser:
             high = power[:, self._high].sum(axis=1) + 1e-3
             tilt_db[idx] = 10.0 * np.log10(high / low)
             band_db[idx] = 10.0 * np.log10((low + high) / self._full_scale)
-        return FrameProsody(f0_hz, tilt_db, band_db)
+            flux[idx] = self._flux(idx, power[:, self._voice], n)
+        return FrameProsody(f0_hz, tilt_db, band_db, flux)
+
+    def _flux(self, idx: np.ndarray, voice_power: np.ndarray, n: int) -> np.ndarray:
+        """Spectral flux of the speech frames ``idx`` of a block of ``n`` frames (NaN where the
+        frame before is not speech); keeps the last frame's shape for the next block."""
+        shape = np.sqrt(voice_power / (voice_power.sum(axis=1, keepdims=True) + 1e-3))
+        before = np.empty_like(shape)
+        before[1:] = shape[:-1]
+        follows = np.empty(len(idx), bool)
+        follows[1:] = np.diff(idx) == 1
+        follows[0] = idx[0] == 0 and self._last_shape is not None
+        if follows[0]:
+            before[0] = self._last_shape
+        self._last_shape = shape[-1] if idx[-1] == n - 1 else None
+        return np.where(follows, np.sum((shape - before) ** 2, axis=1), np.nan)
 
 
 class NucleusDetector:
@@ -191,11 +218,13 @@ class ProsodyWindow:
     """Syllable nuclei per second of speech."""
     voiced_share: float
     """Share of speech frames with an F0."""
+    flux: float = float("nan")
+    """Mean spectral flux over the speech frames (NaN if none follows another speech frame)."""
     new_s: float = 0.0
     """Turn time since the previous window of the same turn (what this one adds)."""
 
 
-def summarise_window(loudness_dbfs: np.ndarray, f0_hz: np.ndarray, tilt_db: np.ndarray,
+def summarise_window(loudness_dbfs: np.ndarray, f0_hz: np.ndarray, tilt_db: np.ndarray, flux: np.ndarray,
                      nuclei: int, frame_s: float, min_voiced_frames: int) -> ProsodyWindow:
     """Summary of the speech frames of a window (all arrays hold speech frames only).
 
@@ -215,11 +244,14 @@ def summarise_window(loudness_dbfs: np.ndarray, f0_hz: np.ndarray, tilt_db: np.n
     loudness_db = float(10.0 * np.log10(np.mean(10.0 ** (loudness_dbfs / 10.0))))
     finite_tilt = tilt_db[np.isfinite(tilt_db)]
     tilt = float(np.mean(finite_tilt)) if len(finite_tilt) else float("nan")
+    finite_flux = flux[np.isfinite(flux)]
     return ProsodyWindow(speech_s, loudness_db, f0, rng, tilt, nuclei / speech_s if speech_s else 0.0,
-                         n_voiced / n if n else 0.0)
+                         n_voiced / n if n else 0.0, float(np.mean(finite_flux)) if len(finite_flux) else float("nan"))
 
 
-_LOUD, _F0, _TILT, _NUCLEUS, _SPEECH = range(5)
+_LOUD, _F0, _TILT, _FLUX, _NUCLEUS, _SPEECH = range(6)
+_COLUMNS = 6
+"""Per-frame columns a ``ProsodyTracker`` keeps (indices above)."""
 
 
 class ProsodyTracker:
@@ -236,12 +268,12 @@ class ProsodyTracker:
         self._frame_s = frame_s
         self._frames = FrameAnalyser(config, rate_hz, frame_len)
         self._nuclei = NucleusDetector(config)
-        self._window = np.zeros((max(1, round(config.window_s / frame_s)), 5))
+        self._window = np.zeros((max(1, round(config.window_s / frame_s)), _COLUMNS))
         self._n_window = 0
         self._interval_frames = max(1, round(config.interval_s / frame_s))
         self._first_frames = max(1, round(config.first_after_s / frame_s))
         self._since_emit = 0
-        self._block = np.zeros((0, 5))
+        self._block = np.zeros((0, _COLUMNS))
 
     def analyse(self, frames: np.ndarray, loudness_dbfs: np.ndarray, speech: np.ndarray) -> None:
         """Per-frame features of the next block (``speech``: raw VAD decision per frame)."""
@@ -249,7 +281,7 @@ class ProsodyTracker:
         voiced = np.isfinite(p.f0_hz)
         step = self._nuclei.step
         nuclei = [step(b, v) for b, v in zip(p.band_db.tolist(), voiced.tolist())]
-        self._block = np.column_stack([loudness_dbfs, p.f0_hz, p.tilt_db, nuclei, speech])
+        self._block = np.column_stack([loudness_dbfs, p.f0_hz, p.tilt_db, p.flux, nuclei, speech])
 
     def step(self, i: int, in_speech: bool, turn_started: bool, turn_ended: bool) -> ProsodyWindow | None:
         """Frame ``i`` of the analysed block; returns a window summary when one is due."""
@@ -271,7 +303,8 @@ class ProsodyTracker:
         rows = rows[rows[:, _SPEECH] > 0]
         if len(rows) == 0:
             return None
-        window = summarise_window(rows[:, _LOUD], rows[:, _F0], rows[:, _TILT], int(rows[:, _NUCLEUS].sum()),
+        window = summarise_window(rows[:, _LOUD], rows[:, _F0], rows[:, _TILT], rows[:, _FLUX],
+                                  int(rows[:, _NUCLEUS].sum()),
                                   self._frame_s, self._config.min_voiced_frames)
         window.new_s = new_s
         return window
