@@ -41,6 +41,21 @@ class VadConfig:
     """Speech ends after this much unvoiced audio, so a breath does not split a turn."""
     min_level_dbfs: float = -55.0
     """Frames quieter than this are never speech (line noise, comfort noise)."""
+    startup_s: float = 0.09
+    """A stream's first frames are never speech: webrtcvad judges them against its initial noise
+    model, not the line, and calls any sound over about -60 dBFS speech for 90 ms."""
+    nonspeech: bool = True
+    """Frames of tones, DTMF, music or noise bursts are never speech (pipeline/nonspeech.py)."""
+    tone_min_peak_share: float = 0.99
+    """A tone holds at least this share of the 300-3400 Hz power in its one or two peaks..."""
+    tone_max_drift_hz: float = 3.0
+    """...whose frequencies move less than this in 30 ms (a voice's harmonics move more)."""
+    music_min_similarity: float = 0.95
+    """Steady music: spectra 30 ms apart at least this alike (cosine, 0..1), partials within 1 Hz."""
+    noise_above_floor_db: float = 10.0
+    """A noise burst is at least this much louder than the line's noise floor."""
+    nonspeech_hold_s: float = 0.2
+    """After non-speech sound, frames back near the noise floor stay non-speech this long."""
 
 
 @dataclass
@@ -82,19 +97,19 @@ class LogisticWeights:
     """Bias and weights of a logistic score of the departures from a speaker's baseline (the
     anger level's defaults; ``RaisedVoiceConfig`` has its own)."""
 
-    bias: float = -1.751
+    bias: float = -1.617
     """Logistic bias: the score with no departure from the baseline is 1/(1+e^-bias)."""
-    w_loudness: float = 0.202
+    w_loudness: float = 0.0677
     """Weight per dB of loudness above baseline."""
-    w_f0: float = 0.1274
+    w_f0: float = 0.3123
     """Weight per semitone of median F0 above baseline."""
-    w_f0_range: float = 0.0451
+    w_f0_range: float = 0.0
     """Weight per semitone of F0 range (10th-90th percentile) above baseline."""
-    w_tilt: float = 0.5322
+    w_tilt: float = 0.3144
     """Weight per dB of spectral tilt above baseline (flatter spectrum = more vocal effort)."""
-    w_rate: float = 0.0
+    w_rate: float = 0.2181
     """Weight per syllable/s of speaking rate above baseline."""
-    w_flux: float = 0.0
+    w_flux: float = 10.95
     """Weight per unit of spectral flux (0..2, frame to frame) above baseline."""
 
 
@@ -102,8 +117,10 @@ class LogisticWeights:
 class AngerConfig(LogisticWeights):
     """Speaker-adaptive anger level: logistic score of departures from the speaker's baseline.
 
-    The weights were fitted on RAVDESS calls of the tuning actors (scripts/fit_anger.py,
-    docs/anger.md); departures are clipped to +-``*_cap`` first.
+    The weights were fitted on the tuning speakers of two corpora and languages (RAVDESS English,
+    nEMO Polish), every condition weighing the same: clean, telephone + AGC, level-normalised,
+    +6 dB effort (scripts/fit_anger.py, docs/anger.md); departures are clipped to +-``*_cap``
+    first. Loudness weighs little: after a phone network's gain control it says little.
     """
 
     baseline_percentile: float = 50.0
@@ -115,10 +132,11 @@ class AngerConfig(LogisticWeights):
     aroused_admit_every: int = 4
     """...and only every n-th aroused window may enter the baseline, so anger never becomes it."""
     tilt_prior_db: float = -10.0
-    """Spectral tilt of calm speech across speakers (RAVDESS tuning actors, 300-3400 Hz)..."""
+    """Spectral tilt of calm speech across speakers, 300-3400 Hz (median of the tuning speakers'
+    calm windows: RAVDESS -11.0 clean / -9.7 phone, nEMO -11.3 / -10.4)..."""
     tilt_prior_windows: float = 6.0
     """...which weighs as much as this many of the speaker's own windows in their tilt baseline."""
-    smoothing_s: float = 1.4
+    smoothing_s: float = 2.0
     """Time constant (seconds of the speaker's speech) over which window scores are smoothed."""
     loudness_cap_db: float = 15.0
     f0_cap_st: float = 10.0
@@ -133,20 +151,23 @@ class RaisedVoiceConfig(LogisticWeights):
     """How clearly a speaker's voice is raised above their own baseline: a second logistic score
     of the same (clipped) departures, which ``lower_voice`` listens to for the agent.
 
-    Raising one's voice is mostly loudness and vocal effort, so these weights were fitted on the
-    agents' windows of the RAVDESS tuning calls (scripts/fit_anger.py --role agent, docs/anger.md).
+    Fitted on the agents' windows of the same tuning calls as the anger level (scripts/fit_anger.py
+    --role agent, docs/anger.md): pitch, vocal effort (tilt, spectral flux) and rate carry it,
+    loudness little, so a raised voice is heard after a phone line's gain control too.
     """
 
-    raised_level: float = 0.85
+    raised_level: float = 0.95
     """At or above this score the voice counts as raised."""
-    smoothing_s: float = 0.8
+    smoothing_s: float = 1.5
     """Time constant (seconds of the speaker's speech) over which window scores are smoothed
     (shorter than the anger level's: a raised voice is told while it is still raised)."""
-    bias: float = -3.174
-    w_loudness: float = 0.4912
-    w_f0: float = 0.0
+    bias: float = -2.265
+    w_loudness: float = 0.0715
+    w_f0: float = 0.3652
     w_f0_range: float = 0.0
-    w_tilt: float = 0.4702
+    w_tilt: float = 0.3024
+    w_rate: float = 0.2328
+    w_flux: float = 15.88
 
 
 @dataclass
@@ -170,14 +191,14 @@ class CuesConfig:
     pause_cooldown_s: float = 2.0
     """At most one ``pause`` cue per this many seconds (one per talk-over in any case): each new
     talk-over is told, unless it follows the last cue so closely that the agent is still reading it."""
-    lower_voice_min_s: float = 1.5
+    lower_voice_min_s: float = 1.0
     """``lower_voice`` when the agent's voice has stayed raised (``raised_voice.raised_level``)
     this long (s of speech)..."""
     lower_voice_min_s_customer_upset: float = 1.0
     """...or this long while the customer is aroused too (the agent is answering anger with anger)..."""
     lower_voice_cooldown_s: float = 30.0
     """...at most once per raised stretch and once per this many seconds."""
-    restate_level: float = 0.85
+    restate_level: float = 0.9
     """A customer turn is heated when its anger level reaches at least this..."""
     restate_min_speech_s: float = 1.0
     """...and it held at least this much speech at or above ``anger.aroused_level``; ``restate``

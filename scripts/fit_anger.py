@@ -7,9 +7,9 @@ falls in (angry or not, as ``coolhead eval`` does), and fits a logistic regressi
 non-negative weights (a departure *above* the baseline can only add to anger). Prints a TOML
 section; the defaults in coolhead/config.py came from
 
-    scripts/eval_anger.sh tune            # builds and replays actors 1-16 (clean + phone)
-    .venv/bin/python scripts/fit_anger.py /tmp/coolhead-ravdess/tune                 # [anger]
-    .venv/bin/python scripts/fit_anger.py /tmp/coolhead-ravdess/tune --role agent    # [raised_voice]
+    scripts/eval_cues.sh ravdess tune     # builds and replays actors 1-16 (the fit read clean + phone)
+    .venv/bin/python scripts/fit_anger.py /tmp/coolhead-calls/ravdess/tune                 # [anger]
+    .venv/bin/python scripts/fit_anger.py /tmp/coolhead-calls/ravdess/tune --role agent    # [raised_voice]
 
 ``[anger]`` learns from both roles. ``[raised_voice]`` (what ``lower_voice`` listens to) learns
 from the agents' windows only. Baselines depend on the anger level (aroused windows rarely
@@ -50,7 +50,8 @@ def samples(set_dir: Path, role: str | None = None) -> list[tuple[np.ndarray, np
                     continue
                 label = _utterance_label(truth, e["speaker"], e["t"])
                 if label is not None:
-                    x.append(np.clip([e["departures"][k] or 0.0 for k in FEATURES], -caps, caps))
+                    departures = e["departures"]
+                    x.append(np.clip([departures[k] or 0.0 for k in FEATURES], -caps, caps))
                     y.append(label)
         if y:
             out.append((np.array(x), np.array(y, bool)))

@@ -11,6 +11,7 @@ import pytest
 
 from coolhead.audio.reader import probe_call
 from coolhead.config import Config
+from coolhead.evaluation.emotion_corpora import CORPORA
 from coolhead.evaluation.runner import Evaluation
 from coolhead.replay import replay_call
 from tests.conftest import SHARED_DATA, need_shared_data
@@ -19,11 +20,11 @@ from tests.conftest import SHARED_DATA, need_shared_data
 @pytest.fixture(scope="module")
 def held_out_calls(tmp_path_factory: pytest.TempPathFactory) -> Path:
     need_shared_data()
-    from scripts.build_ravdess_calls import TEST_ACTORS, build_set
+    from scripts.build_emotion_calls import build_set
 
     out = tmp_path_factory.mktemp("ravdess")
-    build_set(TEST_ACTORS, out, phone=True, kinds={"esc": 3, "loud": 5, "calm": 1},
-              root=SHARED_DATA / "ravdess", seed=7)
+    build_set(CORPORA["ravdess"], "test", out, conditions=("clean", "phone"),
+              kinds={"esc": 3, "loud": 5, "calm": 1}, data_dir=SHARED_DATA, seed=7)
     return out
 
 
@@ -61,9 +62,10 @@ def test_an_agent_raising_their_voice_is_told_to_lower_it(held_out_summary: dict
 
 
 def test_every_call_pairs_two_different_actors() -> None:
-    from scripts.build_ravdess_calls import TEST_ACTORS, pairings
+    from scripts.build_emotion_calls import pairings
 
-    for shift in range(1, 3 * len(TEST_ACTORS)):
-        pairs = pairings(TEST_ACTORS, shift)
+    test_actors = CORPORA["ravdess"].splits["test"]
+    for shift in range(1, 3 * len(test_actors)):
+        pairs = pairings(test_actors, shift)
         assert all(agent != customer for agent, customer in pairs), shift
-        assert sorted(customer for _, customer in pairs) == sorted(TEST_ACTORS)
+        assert sorted(customer for _, customer in pairs) == sorted(test_actors)

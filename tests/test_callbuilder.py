@@ -9,8 +9,8 @@ import pytest
 import soundfile as sf
 
 from coolhead.audio.levels import ACTIVITY_FRAME_S, energy_activity
-from coolhead.evaluation.callbuilder import (CallBuilder, Gap, Interrupt, Latch, PlacementError, Turn,
-                                             build_call, trim_clip, write_call)
+from coolhead.evaluation.callbuilder import (MAX_LATCH_OVERLAP_S, MIN_TALK_OVER_S, CallBuilder, Gap, Interrupt,
+                                             Latch, PlacementError, Turn, build_call, trim_clip, write_call)
 from coolhead.evaluation.truth import load_truth
 
 RATE_HZ = 16000
@@ -97,6 +97,53 @@ def test_impossible_placements_are_refused() -> None:
         build_call("x", [Turn("customer", _talk(2.0, 1), emotion="furious")])
     with pytest.raises(PlacementError, match="no speech"):
         build_call("x", [Turn("customer", np.zeros(RATE_HZ, np.float32))])
+    with pytest.raises(PlacementError, match="keep talking"):  # a 0.4 s talk-over cannot overlap 0.6 s
+        build_call("x", [Turn("customer", _talk(4.0, 1)),
+                         Turn("agent", _talk(2.0, 2), place=Interrupt(yield_after_s=0.4))])
+    with pytest.raises(PlacementError, match="must overlap"):  # that would be a latch, not an interruption
+        build_call("x", [Turn("customer", _talk(4.0, 1)),
+                         Turn("agent", _talk(2.0, 2), place=Interrupt(yield_after_s=0.4, min_overlap_s=0.2))])
+    with pytest.raises(PlacementError, match="too short"):  # a talk-over too needs the other mid-utterance
+        build_call("x", [Turn("customer", _talk(1.4, 1)),
+                         Turn("agent", _talk(2.0, 2), place=Interrupt(yield_after_s=0.4, min_overlap_s=0.3))])
+
+
+@pytest.mark.parametrize("yield_after_s", [0.3, 0.4, 0.5])
+def test_a_short_talk_over_yields_and_is_labelled_an_interruption(yield_after_s: float) -> None:
+    customer = _talk(4.0, 1)
+    call = build_call("t", [Turn("customer", customer, place=Gap(0.5)),
+                            Turn("agent", _talk(2.0, 2), place=Interrupt(position=0.5, yield_after_s=yield_after_s,
+                                                                          min_overlap_s=MIN_TALK_OVER_S)),
+                            Turn("customer", _talk(2.0, 3), place=Gap(0.5))])
+    u = call.truth["utterances"]
+    (talk_over,) = call.truth["interruptions"]
+    assert talk_over == {"t": u[1]["start"], "by": "agent", "overlap_s": talk_over["overlap_s"]}
+    assert MIN_TALK_OVER_S <= talk_over["overlap_s"] <= yield_after_s + 1e-9
+    # The customer was mid-utterance: 0.5 s into it, and the uncut clip would have gone on >= 1 s...
+    uncut_end_s = u[0]["start"] + len(trim_clip(customer, RATE_HZ)[0]) / RATE_HZ
+    assert u[0]["start"] + 0.5 <= talk_over["t"] <= uncut_end_s - 1.0
+    # ...but they stop yield_after_s after the agent starts, and are silent until their next turn.
+    assert u[0]["end"] == pytest.approx(talk_over["t"] + yield_after_s)
+    active = energy_activity(call.audio[:, 1], RATE_HZ)
+    after_cut = active[int(round(u[0]["end"] / ACTIVITY_FRAME_S)) + 1: int(round(u[2]["start"] / ACTIVITY_FRAME_S)) - 1]
+    assert len(after_cut) and not after_cut.any()
+    assert call.truth["short_overlaps"] == []
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_latch_is_never_labelled_an_interruption(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    call = CallBuilder("l")
+    for k in range(12):
+        turn = Turn(("customer", "agent")[k % 2], _talk(float(rng.uniform(0.6, 3.0)), 10 * seed + k),
+                    place=Latch(round(float(rng.uniform(0.05, MAX_LATCH_OVERLAP_S)), 2)) if k else Gap(0.5))
+        try:
+            call.add(turn)
+        except PlacementError:
+            call.add(Turn(turn.role, turn.clip, place=Gap(0.4)))
+    truth = call.build().truth
+    assert truth["interruptions"] == []
+    assert truth["short_overlaps"] and all(0 < x["overlap_s"] <= MAX_LATCH_OVERLAP_S for x in truth["short_overlaps"])
 
 
 def test_write_call_saves_wav_and_truth_side_by_side(tmp_path) -> None:
@@ -119,8 +166,9 @@ def test_a_refused_turn_leaves_the_call_as_it_was() -> None:
     call = CallBuilder("c4")
     call.add(Turn("customer", _talk(1.2, 1)))
     before = call.build().truth
-    with pytest.raises(PlacementError):
+    with pytest.raises(PlacementError) as refused:
         call.add(Turn("agent", _talk(2.0, 2), place=Interrupt()))  # 1.2 s is too short to cut into
+    assert refused.value.turn == 1
     assert call.build().truth == before
     call.add(Turn("agent", _talk(2.0, 2), place=Gap(0.3)))  # the fallback a script would take
     assert [u["speaker"] for u in call.build().truth["utterances"]] == ["customer", "agent"]

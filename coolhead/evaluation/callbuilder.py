@@ -4,9 +4,12 @@ A script is a list of ``Turn``s: who speaks (``agent`` on channel 0, ``customer`
 a mono clip, its emotion, and how it is placed against what came before:
 
 - ``Gap(s)``: starts ``s`` seconds after everything so far has ended (a normal turn change);
-- ``Interrupt()``: starts inside the other role's current turn, while they are in mid-flow; they
-  keep talking >= 1 s (then yield: their clip is cut), the two overlap >= 0.6 s, and neither
-  pauses >= 0.3 s while both talk, so there is no ambiguous re-start to label (an interruption);
+- ``Interrupt()``: starts inside the other role's current turn while they are mid-utterance
+  (they have spoken >= 0.5 s and their clip would go on >= 1 s more), and neither pauses >= 0.3 s
+  while both talk, so there is no ambiguous re-start to label (an interruption). Either long:
+  they keep talking >= 1 s (then yield: their clip is cut), the two overlap >= 0.6 s; or a short
+  talk-over (``yield_after_s`` 0.3-0.5 s, ``min_overlap_s`` 0.3): both voices sound together
+  for a moment, then the interrupted side stops;
 - ``Latch(s)``: starts ``s`` <= 0.2 s before the other role's current turn ends (a latch, not an
   interruption).
 
@@ -35,8 +38,12 @@ MARKS = ("anger_onsets", "agent_loud_onsets")
 """Ground-truth onset lists a turn can mark with its start time."""
 
 MIN_INTERRUPTION_OVERLAP_S = 0.6
+"""Overlap of a long interruption (``Interrupt``'s default)."""
+MIN_TALK_OVER_S = 0.3
+"""Every interruption overlaps at least this long (latches stay under ``MAX_LATCH_OVERLAP_S``)."""
 INTERRUPTED_KEEPS_TALKING_S = 1.0
-"""An interruption starts at least this long before the interrupted speaker's turn ends."""
+"""An interruption starts at least this long before the interrupted speaker's uncut clip ends;
+in a long one (``yield_after_s`` >= this, or None) they do keep talking this long."""
 INTERRUPTED_LEAD_S = 0.5
 """...and at least this long after that turn began (the other speaker has the floor)."""
 MAX_LATCH_OVERLAP_S = 0.2
@@ -62,9 +69,12 @@ class Interrupt:
     position: float = 0.5
     """Where among the valid start times (0 = earliest, 1 = latest); the script's randomness."""
     yield_after_s: float | None = 1.5
-    """The interrupted speaker stops this long (>= 1 s) after the interrupter starts: their clip
-    is cut there (at its last active frame, short fade). None: they talk on to their clip's end."""
+    """The interrupted speaker stops this long after the interrupter starts: their clip is cut
+    there (at its last active frame, short fade). >= 1 s: a long interruption; shorter (but >=
+    ``min_overlap_s``): a short talk-over, they talk right up to the cut. None: they talk on to
+    their clip's end."""
     min_overlap_s: float = MIN_INTERRUPTION_OVERLAP_S
+    """Both voices are energy-active together at least this long (>= ``MIN_TALK_OVER_S``)."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +99,13 @@ class Turn:
 
 
 class PlacementError(ValueError):
-    """A turn cannot be placed as asked (e.g. the other's turn is too short to interrupt)."""
+    """A turn cannot be placed as asked (e.g. the other's turn is too short to interrupt).
+
+    ``turn``: index of the refused turn in its call (None outside a call)."""
+
+    def __init__(self, message: str, turn: int | None = None) -> None:
+        super().__init__(message if turn is None else f"turn {turn}: {message}")
+        self.turn = turn
 
 
 @dataclass
@@ -151,13 +167,16 @@ class CallBuilder:
         """Place ``turn``; returns its start (s from call start)."""
         i = len(self._placed)
         if turn.role not in CHANNEL_ROLES.values():
-            raise PlacementError(f"turn {i}: role must be agent or customer, got {turn.role!r}")
+            raise PlacementError(f"role must be agent or customer, got {turn.role!r}", i)
         if turn.emotion not in EMOTIONS:
-            raise PlacementError(f"turn {i}: unknown emotion {turn.emotion!r}")
+            raise PlacementError(f"unknown emotion {turn.emotion!r}", i)
         unknown = set(turn.marks) - set(MARKS)
         if unknown:
-            raise PlacementError(f"turn {i}: unknown marks {sorted(unknown)}")
-        clip, active = trim_clip(turn.clip, self.rate_hz)
+            raise PlacementError(f"unknown marks {sorted(unknown)}", i)
+        try:
+            clip, active = trim_clip(turn.clip, self.rate_hz)
+        except PlacementError as exc:
+            raise PlacementError(str(exc), i) from None
         start_f, overlap = _place(self, turn.role, active, turn.place, i)
         self._placed.append(_Placed(turn.role, start_f, clip, active, turn.emotion))
         t_s = _s(start_f)
@@ -234,21 +253,23 @@ def _place(call: CallBuilder, role: str, active: np.ndarray, place: Placement,
         return call.end_f() + int(round(place.seconds / f)), None
     other = call.last_of("customer" if role == "agent" else "agent")
     if other is None:
-        raise PlacementError(f"turn {i}: nothing to overlap, the other role has not spoken")
+        raise PlacementError("nothing to overlap, the other role has not spoken", i)
     own = call.last_of(role)
     earliest_f = (own.end_f if own else 0) + int(round(OWN_PAUSE_S / f))
     if isinstance(place, Latch):
         if not 0 < place.overlap_s <= MAX_LATCH_OVERLAP_S:
-            raise PlacementError(f"turn {i}: latch overlap must be in (0, {MAX_LATCH_OVERLAP_S}] s")
+            raise PlacementError(f"latch overlap must be in (0, {MAX_LATCH_OVERLAP_S}] s", i)
         start_f = other.end_f - int(round(place.overlap_s / f))
         overlap = _overlap_s(other.start_f, other.active, start_f, active)
         if start_f < earliest_f or overlap > MAX_LATCH_OVERLAP_S:
-            raise PlacementError(f"turn {i}: cannot latch here")
+            raise PlacementError("cannot latch here", i)
         return start_f, overlap
-    if place.yield_after_s is not None and place.yield_after_s < INTERRUPTED_KEEPS_TALKING_S:
-        raise PlacementError(f"turn {i}: the interrupted speaker must keep talking >= "
-                             f"{INTERRUPTED_KEEPS_TALKING_S} s")
+    if place.min_overlap_s < MIN_TALK_OVER_S:
+        raise PlacementError(f"an interruption must overlap >= {MIN_TALK_OVER_S} s", i)
+    if place.yield_after_s is not None and place.yield_after_s < place.min_overlap_s:
+        raise PlacementError("the interrupted speaker must keep talking at least min_overlap_s", i)
     keep_f = int(round(INTERRUPTED_KEEPS_TALKING_S / f))
+    kept_min_f = keep_f if place.yield_after_s is None else min(keep_f, int(round(place.yield_after_s / f)))
     lead_f = int(round(INTERRUPTED_LEAD_S / f))
     max_pause_f = int(round(MAX_PAUSE_IN_OVERLAP_S / f))
     valid = []
@@ -260,7 +281,7 @@ def _place(call: CallBuilder, role: str, active: np.ndarray, place: Placement,
             kept = _trim_end(other.active[: start_f - other.start_f + int(round(place.yield_after_s / f))])
         other_end_f = other.start_f + len(kept)
         both_end_f = min(other_end_f, start_f + len(active))
-        if (other_end_f - start_f < keep_f
+        if (other_end_f - start_f < kept_min_f
                 or _longest_run(~kept[start_f - lead_f - other.start_f:]) >= max_pause_f
                 or _longest_run(~active[: both_end_f - start_f]) >= max_pause_f):
             continue
@@ -268,7 +289,7 @@ def _place(call: CallBuilder, role: str, active: np.ndarray, place: Placement,
         if overlap >= place.min_overlap_s:
             valid.append((start_f, overlap, len(kept)))
     if not valid:
-        raise PlacementError(f"turn {i}: the other role's turn is too short or too broken to interrupt")
+        raise PlacementError("the other role's turn is too short or too broken to interrupt", i)
     start_f, overlap, kept_f = valid[int(round(place.position * (len(valid) - 1)))]
     _cut(other, kept_f, call.frame_len)
     return start_f, overlap

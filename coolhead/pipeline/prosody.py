@@ -152,7 +152,7 @@ class FrameAnalyser:
         """Spectral flux of the speech frames ``idx`` of a block of ``n`` frames (NaN where the
         frame before is not speech); keeps the last frame's shape for the next block."""
         shape = np.sqrt(voice_power / (voice_power.sum(axis=1, keepdims=True) + 1e-3))
-        before = np.empty_like(shape)
+        before = np.zeros_like(shape)
         before[1:] = shape[:-1]
         follows = np.empty(len(idx), bool)
         follows[1:] = np.diff(idx) == 1

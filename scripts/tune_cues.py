@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Choose the cue thresholds on event streams of tuning calls, without replaying the audio.
+
+The cue policy reads only the speakers' anger and raised-voice scores and their turns. This
+script re-runs the real ``CuePolicy`` over the ``anger`` and ``speech`` events that a replay
+wrote (``scripts/eval_cues.sh CORPUS tune``), for every setting on a grid, and scores each
+setting per corpus and condition as ``coolhead eval`` does: escalation recall and median delay,
+lower_voice recall and median delay (judged on the ``effort6`` condition, a +6 dB effort rise),
+false cues per minute on calm calls. A setting is eligible only if it keeps the false cues under
+``--max-false-per-min`` in *every* set and condition (no corpus is tuned alone); among those the
+one with the best worst-case recall wins. Replay with the winner to confirm: the simulation
+approximates the speech each window adds and steps the policy only at events.
+
+    .venv/bin/python scripts/tune_cues.py /tmp/coolhead-calls/ravdess/tune /tmp/coolhead-calls/nemo/tune
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+from dataclasses import replace
+from pathlib import Path
+from statistics import median
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from coolhead.config import Config  # noqa: E402
+from coolhead.evaluation import metrics  # noqa: E402
+from coolhead.evaluation.truth import Truth, load_truth  # noqa: E402
+from coolhead.events import Event  # noqa: E402
+from coolhead.pipeline.anger import CAP_KEYS, FEATURES, SmoothedLogistic, SpeakerAnger, TurnAnger  # noqa: E402
+from coolhead.pipeline.cues import CallState, CuePolicy  # noqa: E402
+from coolhead.sinks.jsonl import read_events  # noqa: E402
+
+ESCALATION_GRID = {
+    "smoothing_s": (1.4, 2.0, 3.0),
+    "aroused_level": (0.6, 0.7, 0.8),
+    "restate_level": (0.8, 0.85, 0.9, 0.95),
+    "restate_min_speech_s": (0.5, 1.0, 1.5),
+}
+"""Settings the escalation cues (restate, transfer) depend on."""
+LOWER_VOICE_GRID = {
+    "raised_smoothing_s": (0.8, 1.5, 2.5),
+    "raised_level": (0.8, 0.85, 0.9, 0.95),
+    "lower_voice_min_s": (1.0, 1.5, 2.0),
+}
+"""Settings lower_voice depends on (besides whether the customer is aroused)."""
+FIRST_WINDOW_S = Config().prosody.first_after_s
+INTERVAL_S = Config().prosody.interval_s
+
+
+def simulate(events: list[Event], config: Config) -> list[Event]:
+    """The cues ``CuePolicy`` gives for the anger windows and turns of a recorded event stream,
+    with the anger and raised-voice scores recomputed from the windows' departures (so weights
+    and smoothing can change too; the baselines stay those of the replay)."""
+    policy = CuePolicy(config.cues)
+    caps = np.array([getattr(config.anger, k) for k in CAP_KEYS])
+    scores = {role: (SmoothedLogistic(config.anger, caps, config.anger.smoothing_s),
+                     SmoothedLogistic(config.raised_voice, caps, config.raised_voice.smoothing_s))
+              for role in ("agent", "customer")}
+    speakers = {"agent": SpeakerAnger(), "customer": SpeakerAnger()}
+    state = CallState(speakers=speakers)
+    turns = {role: sorted((e["t"], e["end"]) for e in events if e["type"] == "speech" and e["speaker"] == role)
+             for role in speakers}
+    timeline = sorted([(e["t"], 0, e) for e in events if e["type"] == "anger" and e["speaker"] in speakers]
+                      + [(end, 1, {"speaker": role, "start": start})
+                         for role, spans in turns.items() for start, end in spans], key=lambda x: (x[0], x[1]))
+    current: dict[str, tuple[float, float, float, list[float]]] = {}
+    """Per role: start of the current turn, its speech so far, its aroused speech, its levels."""
+    cues: list[Event] = []
+    for t_s, is_end, e in timeline:
+        role, s = e["speaker"], speakers[e["speaker"]]
+        if is_end:
+            if role in current and current[role][0] == e["start"]:
+                s.last_turn, s.turn = s.turn, None
+                del current[role]
+        else:
+            start = next((a for a, b in turns[role] if a <= t_s <= b + 1e-6), t_s)
+            if role not in current or current[role][0] != start:
+                current[role] = (start, 0.0, 0.0, [])
+                new_s = FIRST_WINDOW_S
+            else:
+                new_s = INTERVAL_S
+            _, speech_s, aroused_s, levels = current[role]
+            departures = e["departures"]
+            departure = np.array([departures[k] or 0.0 for k in FEATURES])
+            anger, raised_voice = scores[role]
+            level = anger.smooth(anger.log_odds(departure), new_s)
+            raised = raised_voice.smooth(raised_voice.log_odds(departure), new_s)
+            aroused = level >= config.anger.aroused_level
+            s.level, s.raised_level = level, raised
+            s.aroused.update(aroused, t_s, new_s)
+            s.raised.update(raised >= config.raised_voice.raised_level, t_s, new_s)
+            levels.append(level)
+            current[role] = (start, speech_s + new_s, aroused_s + (new_s if aroused else 0.0), levels)
+            s.turn = TurnAnger(start, t_s, speech_s + new_s, max(levels), current[role][2])
+        cues += policy.step(t_s, state)
+    return cues
+
+
+def score(calls: list[tuple[list[Event], Truth]], config: Config) -> dict[str, float]:
+    """Recall and median delay of the escalation and lower_voice cues, and false cues of each
+    kind per minute of calm calls."""
+    delays: dict[str, list[float | None]] = {"escalation": [], "lower_voice": []}
+    false_cues = {"escalation": 0, "lower_voice": 0}
+    calm_s = 0.0
+    for events, truth in calls:
+        cues = simulate(events, config)
+        delays["escalation"] += metrics.onset_delays_s(cues, truth["anger_onsets"], metrics.ESCALATION_CUES,
+                                                       metrics.ESCALATION_MAX_DELAY_S)
+        delays["lower_voice"] += metrics.onset_delays_s(cues, truth["agent_loud_onsets"], ("lower_voice",),
+                                                        metrics.LOWER_VOICE_MAX_DELAY_S)
+        if metrics.is_calm_call(truth):
+            calm_s += float(truth["duration"])
+            false_cues["escalation"] += sum(c["cue"] in metrics.ESCALATION_CUES for c in cues)
+            false_cues["lower_voice"] += sum(c["cue"] == "lower_voice" for c in cues)
+    out = {}
+    for name, found in delays.items():
+        hits = [d for d in found if d is not None]
+        out[f"{name}_recall"] = len(hits) / len(found) if found else 1.0
+        out[f"{name}_delay_s"] = median(hits) if hits else float("inf")
+        out[f"{name}_false_per_min"] = false_cues[name] / (calm_s / 60) if calm_s else 0.0
+    return out
+
+
+def with_setting(setting: dict[str, float], base: Config) -> Config:
+    config = Config()
+    config.anger, config.raised_voice = replace(base.anger), replace(base.raised_voice)
+    config.anger.smoothing_s = setting["smoothing_s"]
+    config.anger.aroused_level = setting["aroused_level"]
+    config.raised_voice.smoothing_s = setting["raised_smoothing_s"]
+    config.raised_voice.raised_level = setting["raised_level"]
+    config.cues = replace(config.cues, restate_level=setting["restate_level"],
+                          restate_min_speech_s=setting["restate_min_speech_s"],
+                          lower_voice_min_s=setting["lower_voice_min_s"])
+    return config
+
+
+def sweep(sets: dict[str, list[tuple[list[Event], Truth]]], grid: dict[str, tuple[float, ...]], fixed: dict[str, float],
+          base: Config, cue: str) -> list[tuple[dict[str, float], dict[str, dict[str, float]]]]:
+    """Every setting of ``grid`` (others from ``fixed``) and its ``cue`` figures per set."""
+    out = []
+    for values in itertools.product(*grid.values()):
+        setting = fixed | dict(zip(grid, values))
+        if setting["restate_level"] < setting["aroused_level"]:
+            continue
+        config = with_setting(setting, base)
+        per_set = {}
+        for name, calls in sets.items():
+            per_set[name] = {k.removeprefix(f"{cue}_"): v for k, v in score(calls, config).items() if k.startswith(cue)}
+        out.append((dict(zip(grid, values)), per_set))
+    return out
+
+
+def load_sets(set_dirs: list[Path]) -> dict[str, list[tuple[list[Event], Truth]]]:
+    """``corpus/condition`` -> the calls' events and truth."""
+    out = {}
+    for set_dir in set_dirs:
+        for events_dir in sorted(set_dir.glob("events-*")):
+            condition = events_dir.name.removeprefix("events-")
+            out[f"{set_dir.parent.name}/{condition}"] = [
+                (read_events(p), load_truth(set_dir / condition / f"{p.stem}.json"))
+                for p in sorted(events_dir.glob("*.jsonl"))]
+    return out
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("set_dirs", type=Path, nargs="+", help="tuning set folders (CORPUS/tune) with events-* replays")
+    p.add_argument("--config", type=Path, help="weights (and other settings) the replays were made with")
+    p.add_argument("--max-false-per-min", type=float, default=0.05)
+    p.add_argument("--top", type=int, default=10)
+    args = p.parse_args()
+    base = Config.load(args.config)
+    sets = load_sets(args.set_dirs)
+    defaults = {"smoothing_s": base.anger.smoothing_s, "aroused_level": base.anger.aroused_level,
+                "restate_level": base.cues.restate_level, "restate_min_speech_s": base.cues.restate_min_speech_s,
+                "raised_smoothing_s": base.raised_voice.smoothing_s, "raised_level": base.raised_voice.raised_level,
+                "lower_voice_min_s": base.cues.lower_voice_min_s}
+    escalation = sweep(sets, ESCALATION_GRID, defaults, base, "escalation")
+    lower_voice = sweep(sets, LOWER_VOICE_GRID, defaults, base, "lower_voice")
+    rows = []
+    for (esc_setting, esc), (lv_setting, lv) in itertools.product(escalation, lower_voice):
+        false_pm = max(esc[name]["false_per_min"] + lv.get(name, {}).get("false_per_min", 0.0) for name in esc)
+        esc_recall = min(f["recall"] for f in esc.values())
+        lv_recall = min(f["recall"] for name, f in lv.items() if name.endswith("/effort6"))
+        esc_delay = max(f["delay_s"] for f in esc.values())
+        lv_delay = max(f["delay_s"] for name, f in lv.items() if name.endswith("/effort6"))
+        rows.append((false_pm <= args.max_false_per_min, min(esc_recall, lv_recall), esc_recall, esc_delay,
+                     lv_recall, lv_delay, false_pm, esc_setting | lv_setting))
+    rows.sort(key=lambda r: (r[0], r[1], -r[3] - r[5]), reverse=True)
+    print("eligible  worst recall  escalation (worst median delay s)  lower_voice effort6 (delay s)  worst false/min  setting")
+    for ok, worst, esc_recall, esc_delay, lv_recall, lv_delay, false_pm, setting in rows[: args.top]:
+        print(f"{'yes' if ok else 'no':8}  {worst:.3f}         {esc_recall:.3f} ({esc_delay:.1f})"
+              f"                        {lv_recall:.3f} ({lv_delay:.1f})                  {false_pm:.3f}"
+              f"            {setting}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
