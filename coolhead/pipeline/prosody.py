@@ -135,7 +135,8 @@ class FrameAnalyser:
         flux = np.full(n, np.nan)
         idx = np.flatnonzero(speech)
         if not len(idx):
-            self._last_shape = None
+            if n:
+                self._last_shape = None
         else:
             windows = np.lib.stride_tricks.sliding_window_view(stream, self._window_len)[::self._frame_len]
             c = self._config
