@@ -68,7 +68,7 @@ def time_replay_path(call: Path, config: Config, repeats: int = 3) -> list[Timin
     frame_len = rate_hz * config.pipeline.frame_ms // 1000
     frames = {r: np.concatenate([c.samples[r] for c in chunks]) for r in roles}
     frames = {r: x[: len(x) // frame_len * frame_len].reshape(-1, frame_len) for r, x in frames.items()}
-    vad = VoiceActivity(config.vad, rate_hz)
+    vad = VoiceActivity(config.vad, rate_hz, config.pipeline.frame_ms / 1000)
 
     def frame_analysis() -> None:
         for x in frames.values():

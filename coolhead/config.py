@@ -39,8 +39,15 @@ class VadConfig:
     """...so a single click never opens a segment."""
     hangover_s: float = 0.45
     """Speech ends after this much unvoiced audio, so a breath does not split a turn."""
-    min_level_dbfs: float = -55.0
-    """Frames quieter than this are never speech (line noise, comfort noise)."""
+    min_level_dbfs: float = -65.0
+    """Frames quieter than this are never speech..."""
+    above_floor_db: float = 8.0
+    """...nor frames less than this over the line's noise floor (the quietest frame of the last
+    ``floor_window_s``)..."""
+    floor_window_s: float = 3.0
+    max_gate_dbfs: float = -55.0
+    """...while a frame this loud always passes the level gate (webrtcvad still decides): on a
+    quiet line a quiet talker is heard, on a noisy one nothing changes."""
     startup_s: float = 0.09
     """A stream's first frames are never speech: webrtcvad judges them against its initial noise
     model, not the line, and calls any sound over about -60 dBFS speech for 90 ms."""
@@ -51,11 +58,12 @@ class VadConfig:
     tone_max_drift_hz: float = 3.0
     """...whose frequencies move less than this in 30 ms (a voice's harmonics move more)."""
     music_min_similarity: float = 0.95
-    """Steady music: spectra 30 ms apart at least this alike (cosine, 0..1), partials within 1 Hz."""
+    """Steady music: spectra 30 ms apart at least this alike (cosine, 0..1), partials within 0.7 Hz."""
     noise_above_floor_db: float = 10.0
     """A noise burst is at least this much louder than the line's noise floor."""
-    nonspeech_hold_s: float = 0.2
-    """After non-speech sound, frames back near the noise floor stay non-speech this long."""
+    nonspeech_hold_s: float = 1.0
+    """After non-speech sound, frames back at the noise floor stay non-speech this long (webrtcvad
+    takes a while to settle after a loud tone), unless speech over the floor comes first."""
 
 
 @dataclass
@@ -194,7 +202,7 @@ class CuesConfig:
     lower_voice_min_s: float = 1.0
     """``lower_voice`` when the agent's voice has stayed raised (``raised_voice.raised_level``)
     this long (s of speech)..."""
-    lower_voice_min_s_customer_upset: float = 1.0
+    lower_voice_min_s_customer_upset: float = 0.5
     """...or this long while the customer is aroused too (the agent is answering anger with anger)..."""
     lower_voice_cooldown_s: float = 30.0
     """...at most once per raised stretch and once per this many seconds."""

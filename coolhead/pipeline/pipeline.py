@@ -46,7 +46,7 @@ class Pipeline:
         self.frame_s = config.pipeline.frame_ms / 1000
         frame_len = int(self.rate_hz * self.frame_s)
         self._inputs = {r: _RoleInput(frame_len) for r in roles}
-        self._vad = {r: VoiceActivity(config.vad, self.rate_hz) for r in roles}
+        self._vad = {r: VoiceActivity(config.vad, self.rate_hz, self.frame_s) for r in roles}
         self._segmenters = {r: SpeechSegmenter(config.vad, self.frame_s) for r in roles}
         self._affect = {r: RoleAffect(r, config, self.rate_hz, frame_len, self.frame_s) for r in roles}
         self._turns = TurnTracker(config.turns, roles, self.frame_s) if len(roles) == 2 else None

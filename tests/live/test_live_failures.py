@@ -68,7 +68,7 @@ def test_device_lost_mid_call_keeps_events_and_stops(stereo_sink: PrivatePulse, 
     assert [e["cue"] for e in events if e["type"] == "cue"] == ["pause"]
     assert any(e["type"] == "speech" and e["speaker"] == "customer" for e in events), "flushed at the stop"
     recorded = sf.info(tmp_path / "live.wav")
-    assert 7.0 < recorded.duration < 15.0
+    assert 6.5 < recorded.duration < 15.0  # the agent talks over from 6.28 s; cue 0.3 s later
     assert live.stats()["calls"][0]["end_reason"] == "lost"
 
 

@@ -47,7 +47,11 @@ class _Recorder:
 def _call() -> dict[str, np.ndarray]:
     rng = np.random.default_rng(1)
     t = np.arange(int(2.0 * RATE_HZ)) / RATE_HZ
-    voice = (8000 * np.sin(2 * np.pi * 180 * t) * (1 + 0.3 * rng.standard_normal(len(t)))).astype(np.int16)
+    f0_hz = 150 + 40 * np.sin(2 * np.pi * 3 * t)  # a gliding voice: a steady sine is a tone, not speech
+    phase = 2 * np.pi * np.cumsum(f0_hz) / RATE_HZ
+    harmonics = sum(np.sin(k * phase) / k for k in range(1, 12))
+    syllables = 0.6 + 0.4 * np.sin(2 * np.pi * 4 * t)
+    voice = (5000 * harmonics * syllables * (1 + 0.3 * rng.standard_normal(len(t)))).astype(np.int16)
     silence = np.zeros(RATE_HZ, np.int16)
     agent = np.concatenate([silence, voice, silence, silence, silence, silence])
     customer = np.concatenate([silence, silence, silence, voice, silence, silence])
