@@ -68,9 +68,11 @@ class VadConfig:
 
 @dataclass
 class TurnsConfig:
-    min_overlap_s: float = 0.3
+    min_overlap_s: float = 0.33
     """Both voices sounding together this long make a talk-over an interruption: the other party
-    was still mid-utterance, not finishing (a latch overlaps the end of a turn by < 0.25 s)."""
+    was still mid-utterance, not finishing (a latch overlaps the end of a turn by < 0.25 s). One
+    frame over the 0.3 s of the definition: webrtcvad hears the end of a phone-band turn ~0.1 s
+    long, which made latches on phone lines reach 0.3 s."""
     bridge_s: float = 0.2
     """Gaps between syllables shorter than this still count as speaking for overlap."""
     resume_s: float = 0.8
