@@ -52,6 +52,9 @@ from coolhead.evaluation.callbuilder import (  # noqa: E402
     BUILD_RATE_HZ, MIN_INTERRUPTION_OVERLAP_S, MIN_TALK_OVER_S, BuiltCall, Gap, Interrupt, Latch,
     PlacementError, Turn, build_call, write_call)
 from coolhead.evaluation.emotion_corpora import CORPORA, EmotionCorpus, Pools  # noqa: E402
+from coolhead.evaluation.truth import Truth, load_truth  # noqa: E402
+from coolhead.events import Event  # noqa: E402
+from coolhead.sinks.jsonl import read_events  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 AGC_TARGET_DBFS = -20.0
@@ -249,6 +252,18 @@ def build_set(corpus: EmotionCorpus, split: str, out_dir: Path, conditions: tupl
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "build.json").write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     return record
+
+
+def replayed_conditions(set_dir: Path) -> list[str]:
+    """The conditions of a set that scripts/eval_cues.sh has replayed (``events-CONDITION/``)."""
+    return [d.name.removeprefix("events-") for d in sorted(set_dir.glob("events-*"))]
+
+
+def replayed_calls(set_dir: Path, condition: str) -> list[tuple[list[Event], Truth]]:
+    """Each replayed call of one condition of a set: its event stream
+    (``events-CONDITION/NAME.jsonl``) and its truth (``CONDITION/NAME.json``)."""
+    return [(read_events(p), load_truth(set_dir / condition / f"{p.stem}.json"))
+            for p in sorted((set_dir / f"events-{condition}").glob("*.jsonl"))]
 
 
 def main() -> int:

@@ -23,11 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from coolhead.evaluation.callbuilder import MIN_INTERRUPTION_OVERLAP_S  # noqa: E402
 from coolhead.evaluation.metrics import pause_delays_s, score_interruptions  # noqa: E402
-from coolhead.evaluation.truth import load_truth  # noqa: E402
-from coolhead.sinks.jsonl import read_events  # noqa: E402
-
-CONDITIONS = ("clean", "phone", "levelnorm", "effort6")
-"""Row order within a set (scripts/build_emotion_calls.py)."""
+from scripts.build_emotion_calls import CONDITIONS, replayed_calls  # noqa: E402
 
 
 def by_overlap(set_dir: Path, condition: str, short_s: float) -> dict[str, Counter]:
@@ -35,9 +31,7 @@ def by_overlap(set_dir: Path, condition: str, short_s: float) -> dict[str, Count
     labelled interruptions (``true``) and those found (``found``); the labelled agent
     interruptions (``agent``) and those with a pause cue in time (``paused``)."""
     counts = {"short": Counter(), "long": Counter()}
-    for truth_path in sorted((set_dir / condition).glob("*.json")):
-        truth = load_truth(truth_path)
-        events = read_events(set_dir / f"events-{condition}" / f"{truth_path.stem}.jsonl")
+    for events, truth in replayed_calls(set_dir, condition):
         for bucket, c in counts.items():
             part = {**truth, "interruptions": [x for x in truth["interruptions"]
                                                if (x["overlap_s"] < short_s) == (bucket == "short")]}

@@ -5,11 +5,12 @@ of labelled tuning calls.
 Reads the ``departures`` that ``anger`` events carry, labels each event by the utterance it
 falls in (angry or not, as ``coolhead eval`` does), and fits a logistic regression with
 non-negative weights (a departure *above* the baseline can only add to anger). Prints a TOML
-section; the defaults in coolhead/config.py came from
+section; the defaults in coolhead/config.py came from the tuning speakers of both corpora
+(docs/anger.md, Reproduce):
 
-    scripts/eval_cues.sh ravdess tune     # builds and replays actors 1-16 (the fit read clean + phone)
-    .venv/bin/python scripts/fit_anger.py /tmp/coolhead-calls/ravdess/tune                 # [anger]
-    .venv/bin/python scripts/fit_anger.py /tmp/coolhead-calls/ravdess/tune --role agent    # [raised_voice]
+    scripts/eval_cues.sh ravdess tune; scripts/eval_cues.sh nemo tune /tmp/coolhead-calls/nemo6 6 0
+    .venv/bin/python scripts/fit_anger.py /tmp/coolhead-calls/ravdess/tune /tmp/coolhead-calls/nemo6/tune
+    .venv/bin/python scripts/fit_anger.py /tmp/coolhead-calls/ravdess/tune /tmp/coolhead-calls/nemo6/tune --role agent
 
 ``[anger]`` learns from both roles. ``[raised_voice]`` (what ``lower_voice`` listens to) learns
 from the agents' windows only. Baselines depend on the anger level (aroused windows rarely
@@ -30,28 +31,24 @@ sys.path.insert(0, str(ROOT))
 
 from coolhead.config import AngerConfig  # noqa: E402
 from coolhead.evaluation.metrics import _utterance_label, auc  # noqa: E402
-from coolhead.evaluation.truth import load_truth  # noqa: E402
 from coolhead.pipeline.anger import CAP_KEYS, FEATURES, WEIGHT_KEYS  # noqa: E402
-from coolhead.sinks.jsonl import read_events  # noqa: E402
+from scripts.build_emotion_calls import replayed_calls, replayed_conditions  # noqa: E402
 
 
 def samples(set_dir: Path, role: str | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per condition of a set (``events-CONDITION``): clipped departures (n, features) and
-    angry labels of ``role``'s anger events (None: both roles)."""
+    """Per replayed condition of a set: clipped departures (n, features) and angry labels of
+    ``role``'s anger events (None: both roles)."""
     caps = np.array([getattr(AngerConfig(), k) for k in CAP_KEYS])
     out = []
-    for events_dir in sorted(set_dir.glob("events-*")):
-        condition = events_dir.name.removeprefix("events-")
+    for condition in replayed_conditions(set_dir):
         x, y = [], []
-        for events_path in sorted(events_dir.glob("*.jsonl")):
-            truth = load_truth(set_dir / condition / f"{events_path.stem}.json")
-            for e in read_events(events_path):
+        for events, truth in replayed_calls(set_dir, condition):
+            for e in events:
                 if e["type"] != "anger" or role not in (None, e["speaker"]):
                     continue
                 label = _utterance_label(truth, e["speaker"], e["t"])
                 if label is not None:
-                    departures = e["departures"]
-                    x.append(np.clip([departures[k] or 0.0 for k in FEATURES], -caps, caps))
+                    x.append(np.clip([e["departures"][k] or 0.0 for k in FEATURES], -caps, caps))
                     y.append(label)
         if y:
             out.append((np.array(x), np.array(y, bool)))
@@ -85,12 +82,12 @@ def main() -> int:
                    help="fit on this role's windows only (agent: the [raised_voice] score)")
     args = p.parse_args()
     parts = [part for set_dir in args.set_dirs for part in samples(set_dir, args.role)]
-    x = np.concatenate([px for px, _ in parts])
-    y = np.concatenate([py for _, py in parts])
-    group = np.concatenate([np.full(len(py), k) for k, (_, py) in enumerate(parts)])
-    if len(y) == 0 or y.all() or not y.any():
+    y = np.concatenate([py for _, py in parts]) if parts else np.zeros(0, bool)
+    if y.all() or not y.any():
         print(f"fit_anger: no labelled anger events under {' '.join(map(str, args.set_dirs))}", file=sys.stderr)
         return 2
+    x = np.concatenate([px for px, _ in parts])
+    group = np.concatenate([np.full(len(py), k) for k, (_, py) in enumerate(parts)])
     bias, weights = fit_logistic(x, y, group)
     score = x @ weights + bias
     print(f"# {len(y)} windows ({y.sum()} angry); training AUC {auc(list(score[y]), list(score[~y])):.4f}")

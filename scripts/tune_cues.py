@@ -30,11 +30,11 @@ sys.path.insert(0, str(ROOT))
 
 from coolhead.config import Config  # noqa: E402
 from coolhead.evaluation import metrics  # noqa: E402
-from coolhead.evaluation.truth import Truth, load_truth  # noqa: E402
+from coolhead.evaluation.truth import Truth  # noqa: E402
 from coolhead.events import Event  # noqa: E402
 from coolhead.pipeline.anger import CAP_KEYS, FEATURES, SmoothedLogistic, SpeakerAnger, TurnAnger  # noqa: E402
 from coolhead.pipeline.cues import CallState, CuePolicy  # noqa: E402
-from coolhead.sinks.jsonl import read_events  # noqa: E402
+from scripts.build_emotion_calls import replayed_calls, replayed_conditions  # noqa: E402
 
 ESCALATION_GRID = {
     "smoothing_s": (1.4, 2.0, 3.0),
@@ -158,14 +158,8 @@ def sweep(sets: dict[str, list[tuple[list[Event], Truth]]], grid: dict[str, tupl
 
 def load_sets(set_dirs: list[Path]) -> dict[str, list[tuple[list[Event], Truth]]]:
     """``corpus/condition`` -> the calls' events and truth."""
-    out = {}
-    for set_dir in set_dirs:
-        for events_dir in sorted(set_dir.glob("events-*")):
-            condition = events_dir.name.removeprefix("events-")
-            out[f"{set_dir.parent.name}/{condition}"] = [
-                (read_events(p), load_truth(set_dir / condition / f"{p.stem}.json"))
-                for p in sorted(events_dir.glob("*.jsonl"))]
-    return out
+    return {f"{set_dir.parent.name}/{condition}": replayed_calls(set_dir, condition)
+            for set_dir in set_dirs for condition in replayed_conditions(set_dir)}
 
 
 def main() -> int:

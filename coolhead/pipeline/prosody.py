@@ -251,7 +251,7 @@ def summarise_window(loudness_dbfs: np.ndarray, f0_hz: np.ndarray, tilt_db: np.n
 
 
 _LOUD, _F0, _TILT, _FLUX, _NUCLEUS, _SPEECH = range(6)
-_COLUMNS = 6
+_COLUMNS = _SPEECH + 1
 """Per-frame columns a ``ProsodyTracker`` keeps (indices above)."""
 
 
