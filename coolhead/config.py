@@ -187,7 +187,12 @@ class SttConfig:
     language: str = "en"
     """Language of the calls: picks the model and the phrase list (``en``, ``ko``, ``fa``, ...)."""
     model: str = ""
-    """Path to a vosk model or a Whisper CTranslate2 model; empty: resolve (docs/stt.md)."""
+    """A model's path or installed name (``whisper-base``); empty: the fastest installed model for
+    ``language`` (docs/stt.md)."""
+    beam_size: int = 5
+    """Whisper's beam width (1: greedy; 5 is 1-4 WER points better, about 1.3x slower)."""
+    threads: int = 1
+    """CPU threads per Whisper model (one per core is the batch default: calls run in parallel)."""
     feed_s: float = 0.3
     """Speech is handed to the streaming recognizer in blocks of this length."""
     phrase_file: str = ""

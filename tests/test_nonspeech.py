@@ -25,102 +25,10 @@ from coolhead.pipeline.nonspeech import MUSIC, NOISE, SPEECH_OR_QUIET, TONE, Non
 from coolhead.pipeline.vad import VoiceActivity
 from coolhead.replay import replay_call
 from tests.conftest import LIBRISPEECH, ROOT, need_shared_data
+from tests.sounds import (HOLD_MUSIC, LEVELS_DBFS, LINE_NOISE_DBFS, MUSIC_LEVELS_DBFS, NOISE_BURSTS, RATE_HZ,
+                          SOUNDS, chords, noise, quiet, scaled, tone)
 
 SAMPLES = ROOT / "samples"
-RATE_HZ = 16000
-"""Sounds are made at this rate, then resampled for 8 kHz files."""
-LINE_NOISE_DBFS = -60.0
-"""The quiet line before and between sounds of the clean versions (the phone line adds its own)."""
-
-
-def _scaled(x: np.ndarray, level_dbfs: float) -> np.ndarray:
-    return x * 10 ** (level_dbfs / 20) / np.sqrt(np.mean(x ** 2)) if len(x) else x
-
-
-def _tone(freqs_hz: tuple[float, ...], seconds: float, level_dbfs: float, seed: int = 0) -> np.ndarray:
-    t = np.arange(int(seconds * RATE_HZ)) / RATE_HZ
-    phases = np.random.default_rng(seed).uniform(0, 2 * np.pi, len(freqs_hz))
-    return _scaled(sum(np.sin(2 * np.pi * f * t + p) for f, p in zip(freqs_hz, phases)), level_dbfs)
-
-
-def _quiet(seconds: float, seed: int = 1) -> np.ndarray:
-    return _scaled(np.random.default_rng(seed).standard_normal(int(seconds * RATE_HZ)), LINE_NOISE_DBFS)
-
-
-def _cadence(freqs_hz: tuple[float, ...], on_s: float, off_s: float, cycles: int, level_dbfs: float) -> np.ndarray:
-    return np.concatenate([part for i in range(cycles)
-                           for part in (_tone(freqs_hz, on_s, level_dbfs, i), _quiet(off_s, i))])
-
-
-def _note(f0_hz: float, seconds: float, harmonics: int = 8) -> np.ndarray:
-    """A note with decaying harmonics, a 20 ms attack and a 50 ms release."""
-    t = np.arange(int(seconds * RATE_HZ)) / RATE_HZ
-    x = sum(0.7 ** k * np.sin(2 * np.pi * (k + 1) * f0_hz * t) for k in range(harmonics))
-    return x * np.clip(np.minimum(t / 0.02, (seconds - t) / 0.05), 0.0, 1.0)
-
-
-def _midi_hz(note: int) -> float:
-    return 440.0 * 2 ** ((note - 69) / 12)
-
-
-def _chords(level_dbfs: float) -> np.ndarray:
-    chords = ((60, 64, 67), (65, 69, 72), (67, 71, 74), (60, 64, 67))
-    return _scaled(np.concatenate([sum(_note(_midi_hz(m), 1.0) for m in chord) for chord in chords]), level_dbfs)
-
-
-def _melody(level_dbfs: float) -> np.ndarray:
-    """Quarter notes of 0.25 s over a bass note that changes every bar."""
-    notes = (72, 74, 76, 77, 79, 77, 76, 74, 72, 76, 79, 84)
-    x = np.concatenate([_note(_midi_hz(m), 0.25) + 0.7 * _note(_midi_hz(48 + 5 * (i // 4) % 12), 0.25, 5)
-                        for i, m in enumerate(notes)])
-    return _scaled(x, level_dbfs)
-
-
-def _sustained(level_dbfs: float) -> np.ndarray:
-    return _scaled(np.concatenate([_note(_midi_hz(57), 2.0), _note(_midi_hz(62), 2.0)]), level_dbfs)
-
-
-def _noise(kind: str, seconds: float, level_dbfs: float, seed: int = 2) -> np.ndarray:
-    x = np.random.default_rng(seed).standard_normal(int(seconds * RATE_HZ))
-    if kind == "pink":
-        spectrum = np.fft.rfft(x)
-        spectrum[1:] /= np.sqrt(np.fft.rfftfreq(len(x), 1 / RATE_HZ)[1:])
-        spectrum[0] = 0.0
-        x = np.fft.irfft(spectrum, len(x))
-    return _scaled(x, level_dbfs)
-
-
-DTMF_KEYS_HZ = {"1": (697, 1209), "2": (697, 1336), "3": (697, 1477), "4": (770, 1209), "5": (770, 1336),
-                "6": (770, 1477), "7": (852, 1209), "8": (852, 1336), "9": (852, 1477), "0": (941, 1336),
-                "*": (941, 1209), "#": (941, 1477), "A": (697, 1633), "D": (941, 1633)}
-
-
-def _dtmf(keys: str, on_s: float, off_s: float, level_dbfs: float) -> np.ndarray:
-    return np.concatenate([part for i, key in enumerate(keys)
-                           for part in (_tone(DTMF_KEYS_HZ[key], on_s, level_dbfs, i), _quiet(off_s, i))])
-
-
-SOUNDS = {
-    "ringback_450": lambda db: _cadence((450.0,), 1.0, 1.0, 2, db),
-    "ringback_425": lambda db: _cadence((425.0,), 1.0, 1.5, 2, db),
-    "ringback_440_480": lambda db: _cadence((440.0, 480.0), 2.0, 1.0, 2, db),
-    "ringback_400_450": lambda db: _cadence((400.0, 450.0), 0.4, 0.2, 4, db),
-    "dial_350_440": lambda db: _tone((350.0, 440.0), 2.0, db),
-    "busy_480_620": lambda db: _cadence((480.0, 620.0), 0.5, 0.5, 3, db),
-    "beep_1000": lambda db: _cadence((1000.0,), 0.3, 0.7, 3, db),
-    "sit": lambda db: np.concatenate([_tone((f,), 0.33, db, i) for i, f in enumerate((913.8, 1370.6, 1776.7))]),
-    "dtmf_slow": lambda db: _dtmf("5551234#", 0.2, 0.3, db),
-    "dtmf_fast": lambda db: _dtmf("0123456789*#AD", 0.08, 0.08, db),
-}
-HOLD_MUSIC = {"chords": _chords, "melody": _melody, "sustained_notes": _sustained}
-NOISE_BURSTS = {
-    "white": lambda db: np.concatenate([_noise("white", 0.5, db), _quiet(0.7), _noise("white", 1.5, db, 3)]),
-    "pink": lambda db: np.concatenate([_noise("pink", 0.5, db), _quiet(0.7), _noise("pink", 1.5, db, 3)]),
-}
-LEVELS_DBFS = (-12.0, -24.0, -36.0)
-MUSIC_LEVELS_DBFS = (-12.0, -24.0, -30.0)
-"""Music at -36 dBFS is only 9 dB over the phone line's noise: its partials' frequencies wander
-too much there to be told from a voice's at its onset (docs/replay.md)."""
 
 
 def _write(path: Path, x: np.ndarray, rate_hz: int, phone: bool) -> Path:
@@ -159,7 +67,7 @@ def test_tones_dtmf_and_hold_music_raise_no_voice_events(tmp_path: Path, name: s
     through the phone line; at the 16 kHz and the 8 kHz pipeline rate."""
     sound = {**SOUNDS, **HOLD_MUSIC}[name](level_dbfs)
     for lead_s in (0.0, 0.71):
-        x = np.concatenate([_quiet(lead_s), sound, _quiet(0.6)])
+        x = np.concatenate([quiet(lead_s), sound, quiet(0.6)])
         for rate_hz, phone in ((16000, False), (8000, False), (8000, True)):
             path = _write(tmp_path / f"{name}_{lead_s}_{rate_hz}_{phone}.wav", x, rate_hz, phone)
             for config in (Config(), _pipeline_8k()):
@@ -171,7 +79,7 @@ def test_tones_dtmf_and_hold_music_raise_no_voice_events(tmp_path: Path, name: s
 @pytest.mark.parametrize("name", sorted(NOISE_BURSTS))
 def test_noise_bursts_raise_no_voice_events(tmp_path: Path, name: str, level_dbfs: float) -> None:
     """Bursts over a quiet line (the detector needs to have heard the line's noise floor)."""
-    x = np.concatenate([_quiet(0.7), NOISE_BURSTS[name](level_dbfs), _quiet(0.6)])
+    x = np.concatenate([quiet(0.7), NOISE_BURSTS[name](level_dbfs), quiet(0.6)])
     for rate_hz, phone in ((16000, False), (8000, False), (8000, True)):
         path = _write(tmp_path / f"{name}_{rate_hz}_{phone}.wav", x, rate_hz, phone)
         for config in (Config(), _pipeline_8k()):
@@ -211,8 +119,8 @@ def test_speech_behind_a_ringback_tone_starts_at_the_speech_with_the_talkers_f0(
     (the agent channel of a sample call), 0.4 s of its own line noise between them."""
     speech, rate_hz = _channel(SAMPLES / "call1_agent_talks_over.wav", 0)
     line = speech[: int(0.4 * rate_hz)]
-    tone = soxr.resample(_tone((450.0,), 1.0, -24.0), RATE_HZ, rate_hz)
-    plain, behind, shift_s = _ringback_first(tmp_path, speech, rate_hz, np.concatenate([tone, line]), "ULAW")
+    ringback = soxr.resample(tone((450.0,), 1.0, -24.0), RATE_HZ, rate_hz)
+    plain, behind, shift_s = _ringback_first(tmp_path, speech, rate_hz, np.concatenate([ringback, line]), "ULAW")
     _check_ringback_first(plain, behind, shift_s, "mix")
 
 
@@ -220,7 +128,7 @@ def test_speech_behind_a_ringback_tone_starts_at_the_speech_with_the_talkers_f0(
 def test_librispeech_behind_ringback_starts_at_the_speech(tmp_path: Path, phone: bool) -> None:
     need_shared_data()
     speech, rate_hz = sf.read(LIBRISPEECH / "1089" / "134686" / "1089-134686-0000.flac", dtype="float32")
-    ringback = np.concatenate([_tone((440.0, 480.0), 2.0, -20.0), _quiet(0.5)])
+    ringback = np.concatenate([tone((440.0, 480.0), 2.0, -20.0), quiet(0.5)])
     if phone:
         speech, ringback = telephone_band(speech, rate_hz), telephone_band(ringback, RATE_HZ)
         rate_hz = 8000
@@ -269,8 +177,8 @@ def _frames(x: np.ndarray, rate_hz: int) -> tuple[np.ndarray, np.ndarray]:
 def test_detector_kinds_and_block_independence(rate_hz: int) -> None:
     """Each sound is named for what it is, and the kinds do not depend on how the frames are cut
     into blocks (as long as ``reset()`` starts each stream afresh)."""
-    x = np.concatenate([_quiet(0.6), _tone((440.0, 480.0), 1.0, -20.0), _quiet(0.6), _chords(-20.0),
-                        _quiet(0.6), _noise("white", 1.0, -20.0), _quiet(0.6)])
+    x = np.concatenate([quiet(0.6), tone((440.0, 480.0), 1.0, -20.0), quiet(0.6), chords(-20.0),
+                        quiet(0.6), noise("white", 1.0, -20.0), quiet(0.6)])
     if rate_hz != RATE_HZ:
         x = soxr.resample(x, RATE_HZ, rate_hz)
     frames, loudness = _frames(x, rate_hz)
@@ -298,7 +206,7 @@ def test_detector_kinds_and_block_independence(rate_hz: int) -> None:
 
 def test_webrtcvad_start_up_frames_are_never_speech() -> None:
     """Steady noise from the first sample: webrtcvad says speech for 90 ms, VoiceActivity not."""
-    frames, loudness = _frames(_scaled(np.random.default_rng(0).standard_normal(RATE_HZ), -45.0), RATE_HZ)
+    frames, loudness = _frames(scaled(np.random.default_rng(0).standard_normal(RATE_HZ), -45.0), RATE_HZ)
     config = Config()
     config.vad.nonspeech = False
     assert not VoiceActivity(config.vad, RATE_HZ)(frames, loudness).any()

