@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import os
 import platform
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -20,8 +22,13 @@ import soundfile as sf
 
 from coolhead.audio.reader import probe_call, read_chunks
 from coolhead.config import Config
+from coolhead.models.errors import ModelError
+from coolhead.models.resolve import resolve_model
 from coolhead.pipeline import Pipeline
 from coolhead.pipeline.frames import frame_loudness_dbfs
+from coolhead.pipeline.phrases import PhraseBook
+from coolhead.pipeline.stt import SpeechToText
+from coolhead.pipeline.stt_setup import load_backend
 from coolhead.pipeline.vad import VoiceActivity
 from coolhead.replay import REPLAY_CHUNK_S, replay_call
 from coolhead.sinks.jsonl import JsonlWriter
@@ -35,6 +42,7 @@ class Timing:
 
     @property
     def x_realtime(self) -> float:
+        """0 for a step that processes no audio (loading a model)."""
         return self.audio_s / self.seconds
 
 
@@ -93,6 +101,35 @@ def time_replay_path(call: Path, config: Config, repeats: int = 3) -> list[Timin
     ]
 
 
+STT_MODELS = ("whisper-tiny.en", "whisper-base")
+"""The English default and the multilingual model, timed when installed."""
+
+
+def time_transcripts(call: Path, config: Config) -> list[Timing]:
+    """Replay with transcripts (pipeline + Whisper, inline, one thread) per installed model, then
+    ``coolhead analyze`` on the call in a fresh process: imports and model loading included."""
+    info = probe_call(call)
+    timings = []
+    for name in STT_MODELS:
+        try:
+            model = resolve_model("en", config.pipeline.sample_rate, name)
+        except ModelError:
+            continue
+        started = time.perf_counter()
+        stt = SpeechToText(load_backend(model, config), PhraseBook.load("en"))
+        timings.append(Timing(f"load {name}", time.perf_counter() - started, 0.0))
+        timings.append(Timing(f"pipeline + STT {name}", _best_of(1, lambda: replay_call(info, config, lambda e: None,
+                                                                                          stt=stt)),
+                              info.duration_s))
+        with tempfile.TemporaryDirectory() as folder:
+            command = [sys.executable, "-m", "coolhead.cli.main", "analyze", str(call), "--model", name,
+                       "--events", str(Path(folder) / "e.jsonl")]
+            started = time.perf_counter()
+            subprocess.run(command, check=True, capture_output=True)
+            timings.append(Timing(f"analyze {name} (new process)", time.perf_counter() - started, info.duration_s))
+    return timings
+
+
 def pin_to_one_core() -> str:
     try:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
@@ -101,7 +138,8 @@ def pin_to_one_core() -> str:
         return "not pinned"
 
 
-def run_bench(sample: Path, minutes: float, record: Path | None, config: Config) -> list[dict]:
+def run_bench(sample: Path, minutes: float, record: Path | None, config: Config,
+              stt_minutes: float = 1.0) -> list[dict]:
     pinned = pin_to_one_core()
     rows: list[dict] = []
     with tempfile.TemporaryDirectory() as folder:
@@ -114,17 +152,21 @@ def run_bench(sample: Path, minutes: float, record: Path | None, config: Config)
                 src = Path(folder) / "sample8k.wav"
                 sf.write(src, soxr.resample(audio, rate_hz, rate), rate)
             call = make_long_call(src, minutes, Path(folder), subtype)
-            for timing in time_replay_path(call, config):
+            timings = time_replay_path(call, config)
+            timings += time_transcripts(make_long_call(src, stt_minutes, Path(folder), subtype), config)
+            for timing in timings:
                 rows.append({"input": label, "stage": timing.name, "seconds": round(timing.seconds, 4),
                              "audio_s": round(timing.audio_s, 1), "x_realtime": round(timing.x_realtime, 1)})
-    print(f"coolhead bench: {minutes:g}-minute call from {sample}, {pinned}, best of 3")
+    print(f"coolhead bench: {minutes:g}-minute call from {sample} ({stt_minutes:g} minutes with transcripts), "
+          f"{pinned}, best of 3 (transcripts: one run)")
     for row in rows:
-        print(f"  {row['input']:<22} {row['stage']:<30} {row['seconds']:8.3f} s  {row['x_realtime']:8.0f}x real time")
+        speed = f"{row['x_realtime']:8.1f}x real time" if row["audio_s"] else ""
+        print(f"  {row['input']:<22} {row['stage']:<38} {row['audio_s']:6.0f} s audio {row['seconds']:8.3f} s {speed}")
     if record is not None:
         record.parent.mkdir(parents=True, exist_ok=True)
         entry = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": platform.machine(),
                  "cpu": platform.processor() or platform.machine(), "python": platform.python_version(),
-                 "sample": str(sample), "minutes": minutes, "rows": rows}
+                 "sample": str(sample), "minutes": minutes, "stt_minutes": stt_minutes, "rows": rows}
         with record.open("a", encoding="utf-8") as f:
             f.write(json.dumps(entry) + "\n")
         print(f"recorded in {record}")

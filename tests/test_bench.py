@@ -1,0 +1,24 @@
+"""``coolhead bench`` runs on a short call and records every row, transcripts included (the
+figures themselves are read by people: docs/stt.md, docs/replay.md)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.conftest import run_cli
+
+
+def test_bench_times_every_stage_and_both_whisper_models(tmp_path: Path) -> None:
+    record = tmp_path / "bench.jsonl"
+    result = run_cli("bench", "--minutes", "0.2", "--stt-minutes", "0.2", "--record", str(record), timeout=300)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(record.read_text().splitlines()[-1])["rows"]
+    stages = {(r["input"], r["stage"]) for r in rows}
+    for source in ("16 kHz PCM stereo", "8 kHz mu-law stereo"):
+        for model in ("whisper-tiny.en", "whisper-base"):
+            for stage in (f"load {model}", f"pipeline + STT {model}", f"analyze {model} (new process)"):
+                assert (source, stage) in stages
+    assert all(r["seconds"] > 0 for r in rows)
+    assert all(r["x_realtime"] > 1 for r in rows if r["audio_s"])
+    assert "pipeline + STT whisper-base" in result.stdout
