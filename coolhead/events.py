@@ -11,6 +11,7 @@ from typing import Any
 Event = dict[str, Any]
 
 ROLES = ("agent", "customer")
+"""The two parties of a call (``speaker`` values); stereo recordings put them on channels 0 and 1."""
 
 
 def _s(t_s: float) -> float:
@@ -35,7 +36,7 @@ def interruption(by: str, start_s: float, overlap_s: float) -> Event:
 
 def cue(t_s: float, kind: str, reason: str, **extra: Any) -> Event:
     """What the agent is told (``pause``, ``lower_voice``, ``restate``, ``transfer``, ...) and why."""
-    return {"t": _s(t_s), "type": "cue", "cue": kind, "reason": reason, **extra}
+    return {"t": _s(t_s), "type": "cue", "cue": str(kind), "reason": reason, **extra}
 
 
 def prosody(t_s: float, speaker: str, loudness_db: float, f0_hz: float | None, rate: float,

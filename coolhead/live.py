@@ -26,16 +26,12 @@ from coolhead.audio.capture import Block, Capture
 from coolhead.audio.chunk import Chunk, float_to_int16
 from coolhead.audio.resample import StreamResampler
 from coolhead.config import Config
-from coolhead.events import Event
+from coolhead.events import ROLES, Event
 from coolhead.pipeline import Pipeline
 from coolhead.pipeline.cues import CallState
 from coolhead.pipeline.frames import frame_loudness_dbfs
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.sinks.jsonl import JsonlWriter
-
-ROLES = ("agent", "customer")
-"""Live calls always have both parties; recordings put them on channels 0 and 1 in this order."""
-
 
 class LiveSink(Protocol):
     """Where a live call's events go besides its JSONL file (console, cue window)."""

@@ -199,3 +199,17 @@ def test_a_turn_that_was_never_heated_while_it_lasted_cannot_raise_a_restate_mid
     assert policy.step(13.0, state) == []
     state.speakers["customer"].turn = TurnAnger(10.0, 13.0, 3.0, 0.8, 3.0)  # never hot enough
     assert policy.step(13.0, state) == []
+
+
+def test_cue_kinds_are_declared_once_and_every_language_has_each() -> None:
+    """The registry, the translations and the phrase files agree; a language file that misses a
+    kind is refused when loaded."""
+    from coolhead.cue_kinds import CUES, PHRASE_CUES, CueKind
+    from coolhead.i18n import LANGUAGES, load_texts
+    from coolhead.pipeline.phrases import PhraseBook
+
+    assert set(CUES) == set(CueKind) and len({s.colour for s in CUES.values()}) == len(CUES)
+    for language in LANGUAGES:
+        assert set(load_texts(language).cues) == set(CueKind)
+    for language in ("en", "fa", "ro", "sv", "ko"):
+        assert {r.cue for r in PhraseBook.load(language).rules} <= set(PHRASE_CUES)

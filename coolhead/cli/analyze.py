@@ -12,7 +12,7 @@ from coolhead.config import Config
 from coolhead.events import Event
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.replay import replay_call
-from coolhead.sinks.console import describe
+from coolhead.sinks.timeline import describe
 from coolhead.sinks.jsonl import JsonlWriter
 from coolhead.sinks.vtt import VttWriter
 
@@ -51,8 +51,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = load_config(args)
-    if config is None:
-        return 2
     paths = expand_audio_paths(args.paths)
     if args.events and len(paths) != 1:
         error(f"--events takes one call, got {len(paths)}; use --out DIR for many")
@@ -61,8 +59,6 @@ def run(args: argparse.Namespace) -> int:
         error("no WAV or FLAC files found in " + " ".join(args.paths))
         return 2
     stt = speech_to_text(args, config)
-    if stt is False:
-        return 2
     failed = 0
     for path in paths:
         events_path = Path(args.events) if args.events else (

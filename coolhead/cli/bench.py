@@ -30,8 +30,6 @@ def run(args: argparse.Namespace) -> int:
     from coolhead.bench import run_bench
 
     config = load_config(args)
-    if config is None:
-        return 2
     sample = args.sample or next(iter(sorted(DEFAULT_SAMPLE.glob("*.wav"))), None)
     if sample is None or not sample.is_file():
         error(f"{sample or DEFAULT_SAMPLE}: no sample call to benchmark; pass --sample CALL.wav")

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from coolhead.config import Config, ConfigError
+from coolhead.config import Config
 
 AUDIO_SUFFIXES = (".wav", ".flac")
 
@@ -16,13 +16,9 @@ def add_config_option(parser: argparse.ArgumentParser) -> None:
                         help="settings overriding the defaults (see docs/config.md)")
 
 
-def load_config(args: argparse.Namespace) -> Config | None:
-    """The run's config, or None after printing a one-line error."""
-    try:
-        return Config.load(args.config)
-    except ConfigError as exc:
-        error(str(exc))
-        return None
+def load_config(args: argparse.Namespace) -> Config:
+    """The run's config; ``ConfigError`` (a one-line message, printed by ``main``) if it is bad."""
+    return Config.load(args.config)
 
 
 def expand_audio_paths(paths: list[str]) -> list[Path]:

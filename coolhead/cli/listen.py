@@ -111,11 +111,7 @@ def _cue_app(args: argparse.Namespace, config, latency: LatencyLog):
 
 def run(args: argparse.Namespace) -> int:
     config = load_config(args)
-    if config is None:
-        return 2
     stt = speech_to_text(args, config, threaded=True)
-    if stt is False:
-        return 2
     if args.snapshots and args.no_window:
         error("--snapshots saves pictures of the cue window; it cannot be used with --no-window")
         return 2

@@ -8,9 +8,16 @@ import sys
 
 from coolhead import __version__
 from coolhead.cli import analyze, bench, devices, evaluate, listen, models
+from coolhead.cli.common import error
+from coolhead.config import ConfigError
+from coolhead.i18n import LanguageError
+from coolhead.models.errors import ModelError
+from coolhead.pipeline.phrases import PhraseError
 
 SUBCOMMANDS = (analyze, evaluate, bench, listen, devices, models)
 """Each module has ``add_parser(subparsers)`` and sets ``func`` on its parser; ``func(args) -> int``."""
+SETUP_ERRORS = (ConfigError, ModelError, PhraseError, LanguageError)
+"""Problems with what the user set up (settings, models, phrase files, languages): one line, exit 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except SETUP_ERRORS as exc:
+        error(str(exc))
+        return 2
     except KeyboardInterrupt:
         print("coolhead: interrupted", file=sys.stderr)
         return 130

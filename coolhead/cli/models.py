@@ -11,7 +11,7 @@ from coolhead.models.pull import DEFAULT_CATALOG, load_catalog, pull
 from coolhead.models.resolve import cache_dir, installed_models
 
 HELP = """\
-list: the speech models found in installed packages, the user cache and COOLHEAD_VOSK_MODEL, in
+list: the speech models found in installed packages, the user cache and COOLHEAD_STT_MODEL, in
 the order the resolver tries them (docs/stt.md), and the models `pull` can fetch. LANG "multi":
 a multilingual Whisper model (used for every language no faster model speaks). A model
 published in parts (whisper-base) is joined into the cache the first time a run uses it.

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from coolhead.cli.common import error, note
+from coolhead.cli.common import note
 from coolhead.config import Config
-from coolhead.models.errors import ModelError
-from coolhead.pipeline.phrases import PhraseBook, PhraseError
+from coolhead.pipeline.phrases import PhraseBook
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.pipeline.stt_setup import backend_for_run
 
@@ -21,18 +20,15 @@ def add_stt_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", metavar="LANG", help="language of the calls (default: stt.language, en)")
 
 
-def speech_to_text(args: argparse.Namespace, config: Config, threaded: bool = False) -> SpeechToText | None | bool:
-    """The run's STT (None: off, with a note where no model was found); False after a one-line error."""
+def speech_to_text(args: argparse.Namespace, config: Config, threaded: bool = False) -> SpeechToText | None:
+    """The run's STT (None: off, with a note where no model was found). ``ModelError`` or
+    ``PhraseError`` (one-line messages, printed by ``main``) when a model or phrase file is unusable."""
     if args.lang:
         config.stt.language = args.lang
     if args.no_stt:
         config.stt.enabled = False
-    try:
-        phrases = PhraseBook.load(config.stt.language, config.stt.phrase_file, config.stt.phrase_cooldown_s)
-        backend, message = backend_for_run(config, args.model)
-    except (ModelError, PhraseError) as exc:
-        error(str(exc))
-        return False
+    phrases = PhraseBook.load(config.stt.language, config.stt.phrase_file, config.stt.phrase_cooldown_s)
+    backend, message = backend_for_run(config, args.model)
     if message:
         note(message)
     if backend is None:

@@ -13,6 +13,7 @@ import numpy as np
 
 from coolhead.evaluation.truth import Truth
 from coolhead.events import Event
+from coolhead.cue_kinds import ANGER_CUES, ESCALATION_CUES, CueKind
 
 TOLERANCE_S = 0.5
 """An interruption is found if one by the same role starts within this of the labelled one."""
@@ -53,7 +54,7 @@ def score_interruptions(events: list[Event], truth: Truth) -> Counter:
 
 def pause_delays_s(events: list[Event], truth: Truth) -> list[float | None]:
     """For each labelled agent interruption: delay of the first pause cue after it, or None."""
-    cues_s = sorted(e["t"] for e in events if e["type"] == "cue" and e["cue"] == "pause")
+    cues_s = sorted(e["t"] for e in events if e["type"] == "cue" and e["cue"] == CueKind.PAUSE)
     delays: list[float | None] = []
     for x in truth["interruptions"]:
         if x["by"] != "agent":
@@ -83,8 +84,6 @@ def summarise(counts: Counter, pause_delays: list[float | None]) -> dict[str, fl
 
 # --- Anger: level AUC, escalation and lower_voice cues, false cues on calm calls -------------
 
-ESCALATION_CUES = ("restate", "transfer")
-ANGER_CUES = ("lower_voice", "restate", "transfer")
 ESCALATION_MAX_DELAY_S = 20.0
 """An anger onset counts as caught by the first restate/transfer cue within this after it."""
 LOWER_VOICE_MAX_DELAY_S = 10.0

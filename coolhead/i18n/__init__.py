@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from coolhead.cue_kinds import CueKind
+
 I18N_DIR = Path(__file__).resolve().parent
 LANGUAGES = tuple(sorted(p.stem for p in I18N_DIR.glob("*.toml")))
 DEFAULT_LANGUAGE = "en"
@@ -55,7 +57,11 @@ class CueTexts:
 def load_texts(language: str) -> CueTexts:
     if language not in LANGUAGES:
         raise LanguageError(f"no cue texts for language '{language}'; available: {', '.join(LANGUAGES)}")
-    data = tomllib.loads((I18N_DIR / f"{language}.toml").read_text(encoding="utf-8"))
+    path = I18N_DIR / f"{language}.toml"
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    if set(data["cues"]) != set(CueKind):
+        raise LanguageError(f"{path}: [cues.KIND] tables must be exactly the cue kinds "
+                            f"({', '.join(CueKind)}); found {', '.join(sorted(data['cues']))}")
     return CueTexts(language, data["direction"] == "rtl", data["cues"], data["reasons"], data["ui"])
 
 

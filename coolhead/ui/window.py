@@ -13,17 +13,11 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (QGraphicsOpacityEffect, QGridLayout, QLabel, QProgressBar, QPushButton,
                                QVBoxLayout, QWidget)
 
+from coolhead.cue_kinds import CUES
 from coolhead.i18n import CueTexts
 
-CUE_COLOURS = {
-    "pause": "#f2a900",
-    "lower_voice": "#e8590c",
-    "restate": "#1c7ed6",
-    "transfer": "#c92a2a",
-    "avoid_phrase": "#7048e8",
-}
-"""Panel colour per cue kind (others: ``OTHER_CUE_COLOUR``)."""
 OTHER_CUE_COLOUR = "#495057"
+"""Panel colour of a cue kind this version does not know (an event from a newer coolhead)."""
 IDLE_COLOUR = "#212529"
 RLM = "\u200f"
 """Right-to-left mark: fixes the paragraph direction of RTL text that starts with digits."""
@@ -100,7 +94,8 @@ class CueWindow(QWidget):
         self._opacity.setOpacity(1.0)
         self.cue_title.setText(self.texts.title(kind))
         self.cue_reason.setText(self._directed(reason))
-        self._paint_panel(CUE_COLOURS.get(kind, OTHER_CUE_COLOUR))
+        spec = CUES.get(kind)  # type: ignore[call-overload]  # a str: CueKind members hash as their values
+        self._paint_panel(spec.colour if spec else OTHER_CUE_COLOUR)
         self._hold.start()
 
     def set_meters(self, customer_anger: float, agent_vs_baseline_db: float) -> None:

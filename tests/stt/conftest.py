@@ -36,8 +36,9 @@ def whisper_model_dir() -> Path:
 
 @pytest.fixture
 def no_user_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty user cache and no COOLHEAD_VOSK_MODEL: resolution sees only installed packages."""
+    """An empty user cache and no model in the environment: resolution sees only installed packages."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("COOLHEAD_STT_MODEL", raising=False)
     monkeypatch.delenv("COOLHEAD_VOSK_MODEL", raising=False)
     return tmp_path / "cache" / "coolhead" / "models"
 

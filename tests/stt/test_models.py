@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from coolhead.models.errors import ModelError
-from coolhead.models.resolve import ENV_VAR, resolve_model
+from coolhead.models.resolve import ENV_VAR, LEGACY_ENV_VAR, resolve_model
 from coolhead.models.vosk_dir import check_vosk_model, model_rate_hz
 from coolhead.pipeline.stt_vosk import VoskBackend
 from tests.conftest import run_cli
@@ -68,7 +68,9 @@ def test_resolution_order(korean_model_dir: Path, tmp_path: Path, no_user_models
     env_model = linked_copy(korean_model_dir, tmp_path / "from-env")
     explicit = linked_copy(korean_model_dir, tmp_path / "explicit")
     assert resolve_model("ko", 16000, None, str(config_model)).path == config_model
-    monkeypatch.setenv(ENV_VAR, str(env_model))
+    monkeypatch.setenv(LEGACY_ENV_VAR, str(config_model))  # the old name still works...
+    assert resolve_model("ko", 16000).path == config_model
+    monkeypatch.setenv(ENV_VAR, str(env_model))  # ...after the new one
     assert resolve_model("ko", 16000, None, str(config_model)).path == env_model
     assert resolve_model("ko", 16000, str(explicit), str(config_model)).path == explicit
 

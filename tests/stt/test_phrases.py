@@ -81,6 +81,11 @@ def test_bad_phrase_files_are_one_line_errors(tmp_path: Path) -> None:
     incomplete.write_text('[[rule]]\nname = "x"\nphrases = ["a b"]\n')
     with pytest.raises(PhraseError, match="rule 1 needs name, cue, reason and a list of phrases"):
         PhraseBook.load("en", str(incomplete))
+    typo = tmp_path / "typo.toml"
+    typo.write_text('[[rule]]\nname = "boss"\ncue = "tranfser"\nreason = "r"\nphrases = ["a b"]\n')
+    with pytest.raises(PhraseError, match=r"typo.toml: rule 1 \(boss\): cue 'tranfser' is not one a phrase rule "
+                                          r"can raise \(transfer, avoid_phrase\)$"):
+        PhraseBook.load("en", str(typo))
     config = tmp_path / "config.toml"
     config.write_text(f'[stt]\nphrase_file = "{latin1}"\n')
     result = run_cli("analyze", "missing.wav", "--config", str(config), "--no-stt")
