@@ -14,7 +14,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -115,15 +115,26 @@ def time_transcripts(call: Path, config: Config) -> list[Timing]:
             model = resolve_model("en", config.pipeline.sample_rate, name)
         except ModelError:
             continue
+        if model is None:
+            continue
         started = time.perf_counter()
         stt = SpeechToText(load_backend(model, config), PhraseBook.load("en"))
         timings.append(Timing(f"load {name}", time.perf_counter() - started, 0.0))
-        timings.append(Timing(f"pipeline + STT {name}", _best_of(1, lambda: replay_call(info, config, lambda e: None,
-                                                                                          stt=stt)),
-                              info.duration_s))
+        started = time.perf_counter()
+        replay_call(info, config, lambda e: None, stt=stt)
+        timings.append(Timing(f"pipeline + STT {name}", time.perf_counter() - started, info.duration_s))
         with tempfile.TemporaryDirectory() as folder:
-            command = [sys.executable, "-m", "coolhead.cli.main", "analyze", str(call), "--model", name,
-                       "--events", str(Path(folder) / "e.jsonl")]
+            command = [
+                sys.executable,
+                "-m",
+                "coolhead.cli.main",
+                "analyze",
+                str(call),
+                "--model",
+                name,
+                "--events",
+                str(Path(folder) / "e.jsonl"),
+            ]
             started = time.perf_counter()
             subprocess.run(command, check=True, capture_output=True)
             timings.append(Timing(f"analyze {name} (new process)", time.perf_counter() - started, info.duration_s))
@@ -138,8 +149,9 @@ def pin_to_one_core() -> str:
         return "not pinned"
 
 
-def run_bench(sample: Path, minutes: float, record: Path | None, config: Config,
-              stt_minutes: float = 1.0) -> list[dict]:
+def run_bench(
+    sample: Path, minutes: float, record: Path | None, config: Config, stt_minutes: float = 1.0
+) -> list[dict]:
     pinned = pin_to_one_core()
     rows: list[dict] = []
     with tempfile.TemporaryDirectory() as folder:
@@ -155,18 +167,34 @@ def run_bench(sample: Path, minutes: float, record: Path | None, config: Config,
             timings = time_replay_path(call, config)
             timings += time_transcripts(make_long_call(src, stt_minutes, Path(folder), subtype), config)
             for timing in timings:
-                rows.append({"input": label, "stage": timing.name, "seconds": round(timing.seconds, 4),
-                             "audio_s": round(timing.audio_s, 1), "x_realtime": round(timing.x_realtime, 1)})
-    print(f"coolhead bench: {minutes:g}-minute call from {sample} ({stt_minutes:g} minutes with transcripts), "
-          f"{pinned}, best of 3 (transcripts: one run)")
+                rows.append(
+                    {
+                        "input": label,
+                        "stage": timing.name,
+                        "seconds": round(timing.seconds, 4),
+                        "audio_s": round(timing.audio_s, 1),
+                        "x_realtime": round(timing.x_realtime, 1),
+                    }
+                )
+    print(
+        f"coolhead bench: {minutes:g}-minute call from {sample} ({stt_minutes:g} minutes with transcripts), "
+        f"{pinned}, best of 3 (transcripts: one run)"
+    )
     for row in rows:
         speed = f"{row['x_realtime']:8.1f}x real time" if row["audio_s"] else ""
         print(f"  {row['input']:<22} {row['stage']:<38} {row['audio_s']:6.0f} s audio {row['seconds']:8.3f} s {speed}")
     if record is not None:
         record.parent.mkdir(parents=True, exist_ok=True)
-        entry = {"when": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": platform.machine(),
-                 "cpu": platform.processor() or platform.machine(), "python": platform.python_version(),
-                 "sample": str(sample), "minutes": minutes, "stt_minutes": stt_minutes, "rows": rows}
+        entry = {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": platform.machine(),
+            "cpu": platform.processor() or platform.machine(),
+            "python": platform.python_version(),
+            "sample": str(sample),
+            "minutes": minutes,
+            "stt_minutes": stt_minutes,
+            "rows": rows,
+        }
         with record.open("a", encoding="utf-8") as f:
             f.write(json.dumps(entry) + "\n")
         print(f"recorded in {record}")

@@ -249,7 +249,7 @@ class Config:
     ui: UiConfig = field(default_factory=UiConfig)
 
     @classmethod
-    def load(cls, path: str | Path | None) -> "Config":
+    def load(cls, path: str | Path | None) -> Config:
         """Defaults, overridden by the TOML file at ``path`` when one is given."""
         config = cls()
         if path is None:
@@ -285,8 +285,10 @@ def _apply(section: Any, values: dict[str, Any], where: str) -> None:
         if key not in known:
             raise ConfigError(f"{where} unknown key '{key}'")
         default = getattr(section, key)
-        if isinstance(default, bool) != isinstance(value, bool) or (
-            isinstance(default, (int, float)) and not isinstance(value, (int, float))
-        ) or (isinstance(default, str) and not isinstance(value, str)):
+        if (
+            isinstance(default, bool) != isinstance(value, bool)
+            or (isinstance(default, (int, float)) and not isinstance(value, (int, float)))
+            or (isinstance(default, str) and not isinstance(value, str))
+        ):
             raise ConfigError(f"{where} '{key}' must be {type(default).__name__}, got {value!r}")
         setattr(section, key, type(default)(value) if isinstance(default, float) else value)

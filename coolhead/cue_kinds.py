@@ -39,13 +39,16 @@ class CueSpec:
     """May be raised by a phrase rule."""
 
 
-CUES: dict[CueKind, CueSpec] = {spec.kind: spec for spec in (
-    CueSpec(CueKind.PAUSE, "#f2a900"),
-    CueSpec(CueKind.LOWER_VOICE, "#e8590c", anger=True),
-    CueSpec(CueKind.RESTATE, "#1c7ed6", anger=True, escalation=True),
-    CueSpec(CueKind.TRANSFER, "#c92a2a", anger=True, escalation=True, from_phrases=True),
-    CueSpec(CueKind.AVOID_PHRASE, "#7048e8", from_phrases=True),
-)}
+CUES: dict[CueKind, CueSpec] = {
+    spec.kind: spec
+    for spec in (
+        CueSpec(CueKind.PAUSE, "#f2a900"),
+        CueSpec(CueKind.LOWER_VOICE, "#e8590c", anger=True),
+        CueSpec(CueKind.RESTATE, "#1c7ed6", anger=True, escalation=True),
+        CueSpec(CueKind.TRANSFER, "#c92a2a", anger=True, escalation=True, from_phrases=True),
+        CueSpec(CueKind.AVOID_PHRASE, "#7048e8", from_phrases=True),
+    )
+}
 ANGER_CUES = tuple(str(k) for k, s in CUES.items() if s.anger)
 ESCALATION_CUES = tuple(str(k) for k, s in CUES.items() if s.escalation)
 PHRASE_CUES = tuple(str(k) for k, s in CUES.items() if s.from_phrases)

@@ -20,8 +20,15 @@ def _s(t_s: float) -> float:
 
 def call_header(source: str, sample_rate: int, channels: int, roles: dict[str, str], **extra: Any) -> Event:
     """First line of every stream: what was analysed and which channel is which role."""
-    return {"t": 0.0, "type": "call", "source": source, "sample_rate": sample_rate,
-            "channels": channels, "roles": roles, **extra}
+    return {
+        "t": 0.0,
+        "type": "call",
+        "source": source,
+        "sample_rate": sample_rate,
+        "channels": channels,
+        "roles": roles,
+        **extra,
+    }
 
 
 def speech(speaker: str, start_s: float, end_s: float) -> Event:
@@ -39,12 +46,20 @@ def cue(t_s: float, kind: str, reason: str, **extra: Any) -> Event:
     return {"t": _s(t_s), "type": "cue", "cue": str(kind), "reason": reason, **extra}
 
 
-def prosody(t_s: float, speaker: str, loudness_db: float, f0_hz: float | None, rate: float,
-            **extra: Any) -> Event:
+def prosody(
+    t_s: float, speaker: str, loudness_db: float | None, f0_hz: float | None, rate: float | None, **extra: Any
+) -> Event:
     """Prosody of ``speaker``'s latest speech up to ``t_s``: loudness (dBFS over speech frames),
     median F0 (None if unvoiced), speaking rate (syllable nuclei per second of speech)."""
-    return {"t": _s(t_s), "type": "prosody", "speaker": speaker, "loudness_db": loudness_db,
-            "f0_hz": f0_hz, "rate": rate, **extra}
+    return {
+        "t": _s(t_s),
+        "type": "prosody",
+        "speaker": speaker,
+        "loudness_db": loudness_db,
+        "f0_hz": f0_hz,
+        "rate": rate,
+        **extra,
+    }
 
 
 def anger(t_s: float, speaker: str, level: float, **extra: Any) -> Event:
@@ -60,8 +75,13 @@ def words(speaker: str, items: list[tuple[str, float, float, float]], **extra: A
     """
     start_s, end_s = items[0][1], items[-1][2]
     span_s = end_s - start_s
-    return {"t": _s(start_s), "type": "words", "speaker": speaker, "end": _s(end_s),
-            "text": " ".join(w for w, *_ in items),
-            "words": [{"w": w, "start": _s(s), "end": _s(e), "conf": round(float(c), 3)}
-                      for w, s, e, c in items],
-            "wps": round(len(items) / span_s, 2) if span_s > 0 else None, **extra}
+    return {
+        "t": _s(start_s),
+        "type": "words",
+        "speaker": speaker,
+        "end": _s(end_s),
+        "text": " ".join(w for w, *_ in items),
+        "words": [{"w": w, "start": _s(s), "end": _s(e), "conf": round(float(c), 3)} for w, s, e, c in items],
+        "wps": round(len(items) / span_s, 2) if span_s > 0 else None,
+        **extra,
+    }

@@ -14,7 +14,7 @@ import time
 import traceback
 from collections import deque
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -32,6 +32,7 @@ from coolhead.pipeline.cues import CallState
 from coolhead.pipeline.frames import frame_loudness_dbfs
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.sinks.jsonl import JsonlWriter
+
 
 class LiveSink(Protocol):
     """Where a live call's events go besides its JSONL file (console, cue window)."""
@@ -59,7 +60,7 @@ class CallFiles:
         if self.events_path is not None:
             base = self.events_path.with_suffix("")
             return base if self._n_calls == 1 else base.with_name(f"{base.name}-{self._n_calls}")
-        return self.out_dir / datetime.now(timezone.utc).strftime("call-%Y%m%dT%H%M%S%fZ")
+        return self.out_dir / datetime.now(UTC).strftime("call-%Y%m%dT%H%M%S%fZ")
 
 
 @dataclass
@@ -81,8 +82,11 @@ class _Call:
         self.events_path = stem.with_suffix(".jsonl")
         self.writer = JsonlWriter(self.events_path)
         self.wav_path = stem.with_suffix(".wav") if record else None
-        self.wav = (sf.SoundFile(str(self.wav_path), "w", samplerate=self.rate_hz, channels=2,
-                                 subtype="PCM_16") if self.wav_path else None)
+        self.wav = (
+            sf.SoundFile(str(self.wav_path), "w", samplerate=self.rate_hz, channels=2, subtype="PCM_16")
+            if self.wav_path
+            else None
+        )
         self.n_samples = 0
         self.n_events = 0
         self.n_cues = 0
@@ -170,9 +174,17 @@ class LiveListener:
     the next one starts when someone speaks.
     """
 
-    def __init__(self, capture: Capture, config: Config, files: CallFiles, sinks: list[LiveSink],
-                 source: str, stt: SpeechToText | None = None, split_silence_s: float | None = None,
-                 split_level_dbfs: float = -45.0) -> None:
+    def __init__(
+        self,
+        capture: Capture,
+        config: Config,
+        files: CallFiles,
+        sinks: list[LiveSink],
+        source: str,
+        stt: SpeechToText | None = None,
+        split_silence_s: float | None = None,
+        split_level_dbfs: float = -45.0,
+    ) -> None:
         self.capture = capture
         self.config = config
         self.stt = stt
@@ -290,7 +302,7 @@ class LiveListener:
         if self._call is None:
             if not self._want_call or quiet_s > 0:  # with splitting, the next call starts with sound
                 return
-            self._start_call()
+            self._call = self._start_call()
         for event in self._call.feed(samples):
             self._emit(event, arrived_s)
         for sink in self.sinks:
@@ -305,14 +317,20 @@ class LiveListener:
         self._quiet_s = 0.0 if level_dbfs >= self.split_level_dbfs else self._quiet_s + n / self.rate_hz
         return self._quiet_s
 
-    def _start_call(self) -> None:
+    def _start_call(self) -> _Call:
         header = events.call_header(
-            self.source, self.capture.rate_hz, 2, {"0": "agent", "1": "customer"},
-            pipeline_rate=self.rate_hz, live=True,
-            started_utc=datetime.now(timezone.utc).isoformat(timespec="milliseconds"))
-        self._call = _Call(self.config, self.stt, self.files.next_stem(), self.files.record, header)
+            self.source,
+            self.capture.rate_hz,
+            2,
+            {"0": "agent", "1": "customer"},
+            pipeline_rate=self.rate_hz,
+            live=True,
+            started_utc=datetime.now(UTC).isoformat(timespec="milliseconds"),
+        )
+        call = _Call(self.config, self.stt, self.files.next_stem(), self.files.record, header)
         for sink in self.sinks:
             sink.on_event(header, None)
+        return call
 
     def _end_call(self, reason: str) -> None:
         call, self._call = self._call, None

@@ -23,8 +23,13 @@ class ReplayResult:
     n_events: int
 
 
-def replay_call(info: CallInfo, config: Config, on_event: Callable[[Event], None],
-                speed: float | None = None, stt: SpeechToText | None = None) -> ReplayResult:
+def replay_call(
+    info: CallInfo,
+    config: Config,
+    on_event: Callable[[Event], None],
+    speed: float | None = None,
+    stt: SpeechToText | None = None,
+) -> ReplayResult:
     """Run one probed call (``probe_call``) through a fresh pipeline, handing each event to
     ``on_event`` as it is decided. ``speed`` paces the replay at that multiple of real time
     (a demo, or a stand-in for a live call); None runs as fast as possible.
@@ -34,9 +39,14 @@ def replay_call(info: CallInfo, config: Config, on_event: Callable[[Event], None
     rate_hz = config.pipeline.sample_rate
     roles = tuple(info.roles[ch] for ch in sorted(info.roles))
     pipeline = Pipeline(config, roles, stt)
-    header = events.call_header(info.path, info.sample_rate_hz, info.channels,
-                                {str(ch): role for ch, role in sorted(info.roles.items())},
-                                duration=round(info.duration_s, 3), pipeline_rate=rate_hz)
+    header = events.call_header(
+        info.path,
+        info.sample_rate_hz,
+        info.channels,
+        {str(ch): role for ch, role in sorted(info.roles.items())},
+        duration=round(info.duration_s, 3),
+        pipeline_rate=rate_hz,
+    )
     on_event(header)
     n_events = 1
     started = time.monotonic()
@@ -50,6 +60,9 @@ def replay_call(info: CallInfo, config: Config, on_event: Callable[[Event], None
         on_event(event)
         n_events += 1
     if info.truncated_from_s is not None:
-        raise AudioError(info.path, f"truncated: header promises {info.truncated_from_s:.1f} s, file holds "
-                                    f"{info.duration_s:.1f} s (those were analysed)")
+        raise AudioError(
+            info.path,
+            f"truncated: header promises {info.truncated_from_s:.1f} s, file holds "
+            f"{info.duration_s:.1f} s (those were analysed)",
+        )
     return ReplayResult(info, n_events)

@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -53,8 +53,21 @@ def listen_once(pulse: PrivatePulse, agent: Path, customer: Path, work: Path, wi
     """One ``coolhead listen`` session over the whole call; its --stats plus decision delays."""
     mode = "window" if window else "console"
     events, stats, stderr = work / f"{mode}.jsonl", work / f"{mode}-stats.json", work / f"{mode}.stderr"
-    cmd = [sys.executable, "-m", "coolhead.cli.main", "listen", "--agent-device", pulse.device("agent"),
-           "--customer-device", pulse.device("call"), "--no-stt", "--events", str(events), "--stats", str(stats)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "coolhead.cli.main",
+        "listen",
+        "--agent-device",
+        pulse.device("agent"),
+        "--customer-device",
+        pulse.device("call"),
+        "--no-stt",
+        "--events",
+        str(events),
+        "--stats",
+        str(stats),
+    ]
     env = {**pulse.env, "QT_QPA_PLATFORM": "offscreen"}
     if not window:
         cmd.append("--no-window")
@@ -96,8 +109,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--minutes", type=float, default=3.0, help="length of the played call (default 3)")
     parser.add_argument("--librispeech", type=Path, default=ROOT.parent / "shared" / "data" / "librispeech")
-    parser.add_argument("--record", type=Path, default=ROOT / "bench" / "live.jsonl",
-                        help="append the figures here as one JSON line")
+    parser.add_argument(
+        "--record", type=Path, default=ROOT / "bench" / "live.jsonl", help="append the figures here as one JSON line"
+    )
     args = parser.parse_args()
     if not args.librispeech.is_dir():
         print(f"bench_live: no LibriSpeech clips at {args.librispeech}", file=sys.stderr)
@@ -106,25 +120,38 @@ def main() -> int:
         work = Path(tmp)
         agent, customer, duration_s = long_call(args.librispeech, work, args.minutes)
         with PrivatePulse(work / "pulse", {"agent": 1, "call": 1}) as pulse:
-            runs = {mode: listen_once(pulse, agent, customer, work, window=mode == "window")
-                    for mode in ("window", "console")}
-    record = {"bench": "live", "utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              "call_s": round(duration_s, 1), "machine": f"{platform.machine()}, {os.cpu_count()} cpu",
-              "python": platform.python_version(), "runs": runs}
+            runs = {
+                mode: listen_once(pulse, agent, customer, work, window=mode == "window")
+                for mode in ("window", "console")
+            }
+    record = {
+        "bench": "live",
+        "utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "call_s": round(duration_s, 1),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cpu",
+        "python": platform.python_version(),
+        "runs": runs,
+    }
     print(f"call of {duration_s:.0f} s of real speech played into two PulseAudio null sinks, captured live (no STT)")
     for mode, r in runs.items():
         for kind in ("cue", "all"):
             p = r["latency_ms"][kind]
             if p:
-                print(f"{mode:8} {kind:4} latency audio-in -> shown: p50 {p['p50']:6.1f}  p95 {p['p95']:6.1f}  "
-                      f"p99 {p['p99']:6.1f}  max {p['max']:6.1f} ms  (n={p['n']})")
-        print(f"{mode:8} CPU {r['cpu_percent_of_one_core']:.1f}% of one core over {r['wall_s']:.0f} s; "
-              f"queue backlog max {r['max_backlog_s']:.2f} s; dropped {r['dropped_s']}; "
-              f"device -> callback buffering (PortAudio's figure, not in the latency) {r['input_latency_ms']:.0f} ms")
+                print(
+                    f"{mode:8} {kind:4} latency audio-in -> shown: p50 {p['p50']:6.1f}  p95 {p['p95']:6.1f}  "
+                    f"p99 {p['p99']:6.1f}  max {p['max']:6.1f} ms  (n={p['n']})"
+                )
+        print(
+            f"{mode:8} CPU {r['cpu_percent_of_one_core']:.1f}% of one core over {r['wall_s']:.0f} s; "
+            f"queue backlog max {r['max_backlog_s']:.2f} s; dropped {r['dropped_s']}; "
+            f"device -> callback buffering (PortAudio's figure, not in the latency) {r['input_latency_ms']:.0f} ms"
+        )
     delay = runs["window"]["decision_delay_s"]
     if delay:
-        print(f"pause cue decided {delay['median']:.2f} s (median, max {delay['max']:.2f}) of audio after the "
-              "agent's talk-over started (the 0.5 s overlap rule; not included above)")
+        print(
+            f"pause cue decided {delay['median']:.2f} s (median, max {delay['max']:.2f}) of audio after the "
+            "agent's talk-over started (the 0.5 s overlap rule; not included above)"
+        )
     args.record.parent.mkdir(parents=True, exist_ok=True)
     with open(args.record, "a", encoding="utf-8") as f:
         f.write(json.dumps(record) + "\n")

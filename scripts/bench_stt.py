@@ -1,4 +1,6 @@
-"""Print the STT figures (docs/stt.md) and append them to bench/stt.jsonl: python scripts/bench_stt.py [DATA_DIR] [--record FILE].
+"""Print the STT figures (docs/stt.md) and append them to bench/stt.jsonl.
+
+    python scripts/bench_stt.py [DATA_DIR] [--record FILE]
 
 Single process, one recognizer thread; takes about a minute on one core.
 """
@@ -9,7 +11,7 @@ import argparse
 import json
 import os
 import platform
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -22,14 +24,22 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("data_dir", nargs="?", default=str(ROOT.parent / "shared" / "data"))
-    parser.add_argument("--record", type=Path, default=ROOT / "bench" / "stt.jsonl",
-                        help="append the figures here as one JSON line (default bench/stt.jsonl)")
+    parser.add_argument(
+        "--record",
+        type=Path,
+        default=ROOT / "bench" / "stt.jsonl",
+        help="append the figures here as one JSON line (default bench/stt.jsonl)",
+    )
     args = parser.parse_args()
     results = run(Path(args.data_dir))
     print(json.dumps(results, indent=2))
-    entry = {"bench": "stt", "utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-             "machine": f"{platform.machine()}, {os.cpu_count()} cpu", "python": platform.python_version(),
-             "results": results}
+    entry = {
+        "bench": "stt",
+        "utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cpu",
+        "python": platform.python_version(),
+        "results": results,
+    }
     args.record.parent.mkdir(parents=True, exist_ok=True)
     with args.record.open("a", encoding="utf-8") as f:
         f.write(json.dumps(entry) + "\n")

@@ -49,8 +49,18 @@ sys.path.insert(0, str(ROOT))
 from coolhead.audio.levels import ACTIVITY_FRAME_S, frame_levels_dbfs  # noqa: E402
 from coolhead.audio.telephone import normalise_level  # noqa: E402
 from coolhead.evaluation.callbuilder import (  # noqa: E402
-    BUILD_RATE_HZ, MIN_INTERRUPTION_OVERLAP_S, MIN_TALK_OVER_S, BuiltCall, Gap, Interrupt, Latch,
-    PlacementError, Turn, build_call, write_call)
+    BUILD_RATE_HZ,
+    MIN_INTERRUPTION_OVERLAP_S,
+    MIN_TALK_OVER_S,
+    BuiltCall,
+    Gap,
+    Interrupt,
+    Latch,
+    PlacementError,
+    Turn,
+    build_call,
+    write_call,
+)
 from coolhead.evaluation.emotion_corpora import CORPORA, EmotionCorpus, Pools  # noqa: E402
 from coolhead.evaluation.truth import Truth, load_truth  # noqa: E402
 from coolhead.events import Event  # noqa: E402
@@ -96,8 +106,12 @@ class Condition:
         return replace(turn, clip=normalise_level(turn.clip, BUILD_RATE_HZ, target_dbfs))
 
 
-CONDITIONS = {"clean": Condition(), "phone": Condition(phone=True), "levelnorm": Condition(LEVEL_DBFS),
-              "effort6": Condition(LEVEL_DBFS, angry_gain_db=6.0)}
+CONDITIONS = {
+    "clean": Condition(),
+    "phone": Condition(phone=True),
+    "levelnorm": Condition(LEVEL_DBFS),
+    "effort6": Condition(LEVEL_DBFS, angry_gain_db=6.0),
+}
 
 
 def slow_agc(x: np.ndarray, rate_hz: int) -> np.ndarray:
@@ -136,8 +150,11 @@ class _Script:
         if turn_change and r < P_LONG_INTERRUPT:
             place = Interrupt(position=float(self.rng.random()))
         elif turn_change and r < P_LONG_INTERRUPT + P_TALK_OVER:
-            place = Interrupt(position=float(self.rng.random()), min_overlap_s=MIN_TALK_OVER_S,
-                              yield_after_s=round(float(self.rng.uniform(*TALK_OVER_YIELD_S)), 2))
+            place = Interrupt(
+                position=float(self.rng.random()),
+                min_overlap_s=MIN_TALK_OVER_S,
+                yield_after_s=round(float(self.rng.uniform(*TALK_OVER_YIELD_S)), 2),
+            )
         elif turn_change and r < P_LONG_INTERRUPT + P_TALK_OVER + P_LATCH:
             place = Latch(round(float(self.rng.uniform(*LATCH_S)), 2))
         else:
@@ -145,8 +162,13 @@ class _Script:
         self.turns.append(Turn(role, clip, emotion, place, marks))
         self.last_role = role
 
-    def exchange(self, customer_mood: str, agent_mood: str = "calm", marks: tuple[str, ...] = (),
-                 agent_marks: tuple[str, ...] = ()) -> None:
+    def exchange(
+        self,
+        customer_mood: str,
+        agent_mood: str = "calm",
+        marks: tuple[str, ...] = (),
+        agent_marks: tuple[str, ...] = (),
+    ) -> None:
         """A customer turn (sometimes two sentences) and the agent's answer."""
         self.say("customer", customer_mood, marks)
         if customer_mood == "angry" and self.rng.random() < 0.3:
@@ -186,8 +208,9 @@ def script_call(kind: str, rng: np.random.Generator, agent: Pools, customer: Poo
     return s.turns
 
 
-def build_conditions(call_id: str, turns: list[Turn], conditions: dict[str, Condition]
-                     ) -> tuple[dict[str, BuiltCall], int]:
+def build_conditions(
+    call_id: str, turns: list[Turn], conditions: dict[str, Condition]
+) -> tuple[dict[str, BuiltCall], int]:
     """One script built in every condition with the same placements (phone: before the line).
 
     A turn that cannot overlap as scripted in some condition falls back to a plain gap in all of
@@ -196,9 +219,12 @@ def build_conditions(call_id: str, turns: list[Turn], conditions: dict[str, Cond
     fallbacks: set[int] = set()
     while True:
         try:
-            built = {key: build_call(call_id, [replace(t, place=Gap(FALLBACK_GAP_S)) if i in fallbacks else t
-                                               for i, t in enumerate(ts)])
-                     for key, ts in levelled.items()}
+            built = {
+                key: build_call(
+                    call_id, [replace(t, place=Gap(FALLBACK_GAP_S)) if i in fallbacks else t for i, t in enumerate(ts)]
+                )
+                for key, ts in levelled.items()
+            }
         except PlacementError as exc:
             if exc.turn is None or exc.turn in fallbacks:
                 raise
@@ -214,8 +240,15 @@ def pairings(speakers: tuple[str, ...], shift: int) -> list[tuple[str, str]]:
     return [(speakers[(i + offset) % len(speakers)], s) for i, s in enumerate(speakers)]
 
 
-def build_set(corpus: EmotionCorpus, split: str, out_dir: Path, conditions: tuple[str, ...] = tuple(CONDITIONS),
-              kinds: dict[str, int] | None = None, data_dir: Path = DATA, seed: int = 0) -> dict:
+def build_set(
+    corpus: EmotionCorpus,
+    split: str,
+    out_dir: Path,
+    conditions: tuple[str, ...] = tuple(CONDITIONS),
+    kinds: dict[str, int] | None = None,
+    data_dir: Path = DATA,
+    seed: int = 0,
+) -> dict:
     """Write ``kinds[kind]`` rounds of calls of each kind (one per speaker of ``split`` as
     customer per round; default 2 of each) into ``out_dir/CONDITION``; returns the record of
     the draw that is also written to ``out_dir/build.json``."""
@@ -224,10 +257,22 @@ def build_set(corpus: EmotionCorpus, split: str, out_dir: Path, conditions: tupl
     clips = {s: corpus.speaker_clips(data_dir, s) for s in speakers}
     chosen = {name: CONDITIONS[name] for name in conditions}
     rng = np.random.default_rng(seed)
-    record = {"corpus": corpus.name, "language": corpus.language, "split": split, "speakers": list(speakers),
-              "kinds": kinds, "seed": seed, "conditions": list(conditions), "level_dbfs": LEVEL_DBFS,
-              "calls": 0, "minutes": 0.0, "talk_overs": 0, "long_interruptions": 0, "latches": 0,
-              "overlaps_fallen_back": 0}
+    record = {
+        "corpus": corpus.name,
+        "language": corpus.language,
+        "split": split,
+        "speakers": list(speakers),
+        "kinds": kinds,
+        "seed": seed,
+        "conditions": list(conditions),
+        "level_dbfs": LEVEL_DBFS,
+        "calls": 0,
+        "minutes": 0.0,
+        "talk_overs": 0,
+        "long_interruptions": 0,
+        "latches": 0,
+        "overlaps_fallen_back": 0,
+    }
     for kind, rounds in kinds.items():
         for r in range(rounds):
             for agent, customer in pairings(speakers, 1 + r + 2 * list(kinds).index(kind)):
@@ -262,8 +307,10 @@ def replayed_conditions(set_dir: Path) -> list[str]:
 def replayed_calls(set_dir: Path, condition: str) -> list[tuple[list[Event], Truth]]:
     """Each replayed call of one condition of a set: its event stream
     (``events-CONDITION/NAME.jsonl``) and its truth (``CONDITION/NAME.json``)."""
-    return [(read_events(p), load_truth(set_dir / condition / f"{p.stem}.json"))
-            for p in sorted((set_dir / f"events-{condition}").glob("*.jsonl"))]
+    return [
+        (read_events(p), load_truth(set_dir / condition / f"{p.stem}.json"))
+        for p in sorted((set_dir / f"events-{condition}").glob("*.jsonl"))
+    ]
 
 
 def main() -> int:
@@ -273,8 +320,9 @@ def main() -> int:
     p.add_argument("--out", required=True, type=Path, help="output folder (never inside the repository)")
     p.add_argument("--rounds", type=int, default=2, help="calls per speaker and kind (default 2)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--conditions", default=",".join(CONDITIONS),
-                   help=f"comma-separated, of {', '.join(CONDITIONS)} (default: all)")
+    p.add_argument(
+        "--conditions", default=",".join(CONDITIONS), help=f"comma-separated, of {', '.join(CONDITIONS)} (default: all)"
+    )
     p.add_argument("--data", type=Path, default=DATA, help="shared speech data (default: ../shared/data)")
     args = p.parse_args()
     corpus = CORPORA[args.corpus]
@@ -288,12 +336,15 @@ def main() -> int:
         print(f"build_emotion_calls: {corpus.name} calls must not be written into the repository", file=sys.stderr)
         return 2
     rounds = {"esc": args.rounds, "loud": args.rounds, "calm": args.rounds}
-    record = build_set(corpus, args.split, args.out, conditions, rounds, args.data,
-                       seed=args.seed + (0 if args.split == "tune" else 1))
-    print(f"{record['calls']} calls ({record['minutes']} min) of {corpus.name} {args.split} speakers "
-          f"{', '.join(record['speakers'])} in {', '.join(conditions)}: {record['long_interruptions']} long "
-          f"interruptions, {record['talk_overs']} short talk-overs, {record['latches']} latches "
-          f"({record['overlaps_fallen_back']} scripted overlaps fell back to gaps); written to {args.out}")
+    record = build_set(
+        corpus, args.split, args.out, conditions, rounds, args.data, seed=args.seed + (0 if args.split == "tune" else 1)
+    )
+    print(
+        f"{record['calls']} calls ({record['minutes']} min) of {corpus.name} {args.split} speakers "
+        f"{', '.join(record['speakers'])} in {', '.join(conditions)}: {record['long_interruptions']} long "
+        f"interruptions, {record['talk_overs']} short talk-overs, {record['latches']} latches "
+        f"({record['overlaps_fallen_back']} scripted overlaps fell back to gaps); written to {args.out}"
+    )
     return 0
 
 

@@ -39,8 +39,12 @@ from coolhead.evaluation.speechcalls import split_calls  # noqa: E402
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("out", type=Path, help="output directory")
-    p.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
-                   help="shared real-speech data (default: ../shared/data)")
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=ROOT.parent / "shared" / "data",
+        help="shared real-speech data (default: ../shared/data)",
+    )
     p.add_argument("--splits", nargs="+", choices=SPLITS, default=list(SPLITS))
     args = p.parse_args()
     if not args.data.is_dir():
@@ -57,9 +61,11 @@ def main() -> int:
             n_latches += len(call.truth["short_overlaps"])
             for x in call.truth["interruptions"]:
                 by_role[x["by"]] += 1
-        print(f"{split}: {n_calls} calls, {seconds / 60:.1f} min, interruptions by agent "
-              f"{by_role['agent']} / by customer {by_role['customer']}, latches {n_latches} "
-              f"-> {args.out / split}/{{clean,phone}}")
+        print(
+            f"{split}: {n_calls} calls, {seconds / 60:.1f} min, interruptions by agent "
+            f"{by_role['agent']} / by customer {by_role['customer']}, latches {n_latches} "
+            f"-> {args.out / split}/{{clean,phone}}"
+        )
     return 0
 
 

@@ -30,14 +30,18 @@ from coolhead.evaluation.truth import load_truth  # noqa: E402
 
 CREDITS = {
     "librispeech": "LibriSpeech ASR corpus (Panayotov, Chen, Povey, Khudanpur, 2015), "
-                   "https://www.openslr.org/12/, CC BY 4.0",
+    "https://www.openslr.org/12/, CC BY 4.0",
     "ljspeech": "LJ Speech Dataset (Keith Ito and Linda Johnson, 2017), "
-                "https://keithito.com/LJ-Speech-Dataset/, public domain",
+    "https://keithito.com/LJ-Speech-Dataset/, public domain",
     "ami": "AMI Meeting Corpus (Carletta et al., 2005), https://groups.inf.ed.ac.uk/ami/corpus/, CC BY 4.0",
 }
 
-ORIGINAL_IDS = {"testing_routine": "251-137823-0002", "another_engineer": "251-137823-0003",
-                "another_door": "3536-23268-0010", "i_tell_you": "251-118436-0001"}
+ORIGINAL_IDS = {
+    "testing_routine": "251-137823-0002",
+    "another_engineer": "251-137823-0003",
+    "another_door": "3536-23268-0010",
+    "i_tell_you": "251-118436-0001",
+}
 """From shared/data/librispeech/arm_samples_transcripts.md."""
 
 
@@ -64,46 +68,60 @@ def main() -> int:
         used = sorted({(c.file, c.start_s): c.source for _, c, _ in turns}.items())
         sections.append((audio, truth.name, load_truth(truth), [source for _, source in used]))
 
-    make("call1_agent_talks_over", [
-        ("agent", lj[2], Gap(0.5)),
-        ("customer", l1089[0], Gap(0.6)),
-        ("agent", lj[5], Interrupt(position=0.3, yield_after_s=1.6)),
-        ("customer", l1089[4], Gap(0.7)),
-        ("agent", lj[12], Latch(0.12)),
-        ("customer", l1089[2], Gap(0.8)),
-        ("agent", lj[7], Gap(0.5)),
-        ("customer", l1089[3], Gap(0.6)),
-        ("agent", lj[9], Gap(0.4)),
-    ], phone=True, seed=7)
-    make("call2_customer_cuts_in", [
-        ("agent", mee009[0], Gap(0.5)),
-        ("customer", l251[2], Gap(0.6)),
-        ("agent", mee009[1], Gap(0.5)),
-        ("customer", l251[1], Interrupt(position=0.5, yield_after_s=1.4)),
-        ("agent", mee009[2], Gap(0.8)),
-        ("customer", l251[0], Latch(0.1)),
-        ("agent", mee009[5], Interrupt(position=0.4, yield_after_s=1.5)),
-        ("customer", l3536[0], Gap(0.7)),
-        ("agent", mee009[3], Gap(0.6)),
-        ("agent", mee009[6], Gap(0.9)),
-        ("agent", mee009[4], Gap(0.7)),
-    ], flac=True)
-    make("call3_smooth_turns", [
-        ("agent", fee083[0], Gap(0.4)),
-        ("customer", lj[17], Gap(0.5)),
-        ("agent", fee083[2], Latch(0.15)),
-        ("customer", lj[14], Gap(0.9)),
-        ("agent", fee083[7], Gap(0.3)),
-        ("customer", lj[20], Latch(0.08)),
-        ("agent", fee083[1], Gap(0.6)),
-        ("customer", lj[22], Gap(0.5)),
-        ("agent", fee083[5], Latch(0.1)),
-        ("customer", lj[23], Gap(0.6)),
-    ])
+    make(
+        "call1_agent_talks_over",
+        [
+            ("agent", lj[2], Gap(0.5)),
+            ("customer", l1089[0], Gap(0.6)),
+            ("agent", lj[5], Interrupt(position=0.3, yield_after_s=1.6)),
+            ("customer", l1089[4], Gap(0.7)),
+            ("agent", lj[12], Latch(0.12)),
+            ("customer", l1089[2], Gap(0.8)),
+            ("agent", lj[7], Gap(0.5)),
+            ("customer", l1089[3], Gap(0.6)),
+            ("agent", lj[9], Gap(0.4)),
+        ],
+        phone=True,
+        seed=7,
+    )
+    make(
+        "call2_customer_cuts_in",
+        [
+            ("agent", mee009[0], Gap(0.5)),
+            ("customer", l251[2], Gap(0.6)),
+            ("agent", mee009[1], Gap(0.5)),
+            ("customer", l251[1], Interrupt(position=0.5, yield_after_s=1.4)),
+            ("agent", mee009[2], Gap(0.8)),
+            ("customer", l251[0], Latch(0.1)),
+            ("agent", mee009[5], Interrupt(position=0.4, yield_after_s=1.5)),
+            ("customer", l3536[0], Gap(0.7)),
+            ("agent", mee009[3], Gap(0.6)),
+            ("agent", mee009[6], Gap(0.9)),
+            ("agent", mee009[4], Gap(0.7)),
+        ],
+        flac=True,
+    )
+    make(
+        "call3_smooth_turns",
+        [
+            ("agent", fee083[0], Gap(0.4)),
+            ("customer", lj[17], Gap(0.5)),
+            ("agent", fee083[2], Latch(0.15)),
+            ("customer", lj[14], Gap(0.9)),
+            ("agent", fee083[7], Gap(0.3)),
+            ("customer", lj[20], Latch(0.08)),
+            ("agent", fee083[1], Gap(0.6)),
+            ("customer", lj[22], Gap(0.5)),
+            ("agent", fee083[5], Latch(0.1)),
+            ("customer", lj[23], Gap(0.6)),
+        ],
+    )
     (args.out / "README.md").write_text(_readme(sections), encoding="utf-8")
     for audio, _, truth, _ in sections:
-        print(f"{audio.name}: {truth['duration']:.1f} s, {len(truth['interruptions'])} interruptions, "
-              f"{len(truth['short_overlaps'])} latches")
+        print(
+            f"{audio.name}: {truth['duration']:.1f} s, {len(truth['interruptions'])} interruptions, "
+            f"{len(truth['short_overlaps'])} latches"
+        )
     return 0
 
 
@@ -118,25 +136,42 @@ def _readme(sections: list) -> str:
     ]
     for audio, truth_name, truth, sources in sections:
         info = probe_call(audio)
-        lines += [f"## {audio.name}", "",
-                  f"{truth['duration']:.0f} s, {info.sample_rate_hz} Hz stereo {info.subtype}, "
-                  f"ground truth `{truth_name}`: "
-                  + ", ".join(f"{x['by']} interrupts at {x['t']:.2f} s" for x in truth["interruptions"])
-                  + ("; " if truth["interruptions"] else "no interruptions; ")
-                  + f"{len(truth['short_overlaps'])} brief latch(es), not interruptions.", "",
-                  "Speech from (file@start-end seconds):", ""]
+        lines += [
+            f"## {audio.name}",
+            "",
+            f"{truth['duration']:.0f} s, {info.sample_rate_hz} Hz stereo {info.subtype}, "
+            f"ground truth `{truth_name}`: "
+            + ", ".join(f"{x['by']} interrupts at {x['t']:.2f} s" for x in truth["interruptions"])
+            + ("; " if truth["interruptions"] else "no interruptions; ")
+            + f"{len(truth['short_overlaps'])} brief latch(es), not interruptions.",
+            "",
+            "Speech from (file@start-end seconds):",
+            "",
+        ]
         lines += [f"- `{s}`" for s in sources] + [""]
-    lines += ["## Credits and licences", "",
-              "The recordings were trimmed, re-levelled, placed on two channels and (call1) passed through a",
-              "simulated telephone line. Sources:", ""]
+    lines += [
+        "## Credits and licences",
+        "",
+        "The recordings were trimmed, re-levelled, placed on two channels and (call1) passed through a",
+        "simulated telephone line. Sources:",
+        "",
+    ]
     lines += [f"- {text}" for text in CREDITS.values()]
-    lines += ["", "The LibriSpeech clips saved under readable names are, in LibriSpeech's numbering: "
-              + ", ".join(f"`{name}` = {ORIGINAL_IDS[name]}" for name in LIBRISPEECH_NAMED) + ".",
-              "The AMI files are 30 s excerpts of AMI meetings as distributed in the shared data",
-              "(`ami/*.flac` with `debug.*.rttm` speaker labels)."]
-    lines += ["", "These derived calls are shared under the same terms: CC BY 4.0 for the parts from",
-              "LibriSpeech and AMI (credit the corpora above), no restriction for LJ Speech. No RAVDESS",
-              "material is included.", ""]
+    lines += [
+        "",
+        "The LibriSpeech clips saved under readable names are, in LibriSpeech's numbering: "
+        + ", ".join(f"`{name}` = {ORIGINAL_IDS[name]}" for name in LIBRISPEECH_NAMED)
+        + ".",
+        "The AMI files are 30 s excerpts of AMI meetings as distributed in the shared data",
+        "(`ami/*.flac` with `debug.*.rttm` speaker labels).",
+    ]
+    lines += [
+        "",
+        "These derived calls are shared under the same terms: CC BY 4.0 for the parts from",
+        "LibriSpeech and AMI (credit the corpora above), no restriction for LJ Speech. No RAVDESS",
+        "material is included.",
+        "",
+    ]
     return "\n".join(lines)
 
 

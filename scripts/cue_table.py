@@ -33,12 +33,20 @@ def by_overlap(set_dir: Path, condition: str, short_s: float) -> dict[str, Count
     counts = {"short": Counter(), "long": Counter()}
     for events, truth in replayed_calls(set_dir, condition):
         for bucket, c in counts.items():
-            part = {**truth, "interruptions": [x for x in truth["interruptions"]
-                                               if (x["overlap_s"] < short_s) == (bucket == "short")]}
+            part = {
+                **truth,
+                "interruptions": [
+                    x for x in truth["interruptions"] if (x["overlap_s"] < short_s) == (bucket == "short")
+                ],
+            }
             scored = score_interruptions(events, part)
             delays = pause_delays_s(events, part)
-            c.update(found=scored["interruption_tp"], true=scored["interruption_tp"] + scored["interruption_fn"],
-                     paused=sum(d is not None for d in delays), agent=len(delays))
+            c.update(
+                found=scored["interruption_tp"],
+                true=scored["interruption_tp"] + scored["interruption_fn"],
+                paused=sum(d is not None for d in delays),
+                agent=len(delays),
+            )
     return counts
 
 
@@ -60,34 +68,68 @@ def row(set_dir: Path, condition: str, short_s: float) -> list[str]:
     build = json.loads(build_path.read_text(encoding="utf-8")) if build_path.is_file() else {}
     buckets = by_overlap(set_dir, condition, short_s)
     latches = s["latches"]
-    return [build.get("corpus", set_dir.parent.name), build.get("split", set_dir.name), condition, str(s["calls"]),
-            _num(s["anger_auc_customer"], 3),
-            _recall(s["escalation_recall"], s["escalation_onsets"]), _num(s["escalation_delay_median_s"], 1),
-            _recall(s["pause_recall"], s["agent_interruptions"]), _num(s["pause_delay_median_s"]),
-            _share(buckets["short"]["paused"], buckets["short"]["agent"]),
-            _share(buckets["long"]["paused"], buckets["long"]["agent"]),
-            _recall(s["interruption_recall"], s["interruptions_true"]), _num(s["interruption_precision"]),
-            _share(buckets["short"]["found"], buckets["short"]["true"]),
-            _share(buckets["long"]["found"], buckets["long"]["true"]),
-            f"{100 * s['latches_flagged'] / latches:.0f} ({latches})" if latches else "– (0)",
-            _recall(s["lower_voice_recall"], s["lower_voice_onsets"]), _num(s["lower_voice_delay_median_s"], 1),
-            _num(s["calm_false_cues_per_min"], 3)]
+    return [
+        build.get("corpus", set_dir.parent.name),
+        build.get("split", set_dir.name),
+        condition,
+        str(s["calls"]),
+        _num(s["anger_auc_customer"], 3),
+        _recall(s["escalation_recall"], s["escalation_onsets"]),
+        _num(s["escalation_delay_median_s"], 1),
+        _recall(s["pause_recall"], s["agent_interruptions"]),
+        _num(s["pause_delay_median_s"]),
+        _share(buckets["short"]["paused"], buckets["short"]["agent"]),
+        _share(buckets["long"]["paused"], buckets["long"]["agent"]),
+        _recall(s["interruption_recall"], s["interruptions_true"]),
+        _num(s["interruption_precision"]),
+        _share(buckets["short"]["found"], buckets["short"]["true"]),
+        _share(buckets["long"]["found"], buckets["long"]["true"]),
+        f"{100 * s['latches_flagged'] / latches:.0f} ({latches})" if latches else "– (0)",
+        _recall(s["lower_voice_recall"], s["lower_voice_onsets"]),
+        _num(s["lower_voice_delay_median_s"], 1),
+        _num(s["calm_false_cues_per_min"], 3),
+    ]
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("set_dirs", nargs="+", type=Path, metavar="SET_DIR", help="WORK_DIR/SPLIT of eval_cues.sh")
-    p.add_argument("--short-overlap-s", type=float, default=MIN_INTERRUPTION_OVERLAP_S,
-                   help="labelled overlaps shorter than this count as short talk-overs "
-                        f"(default {MIN_INTERRUPTION_OVERLAP_S}: all scripted talk-overs, no long interruption)")
+    p.add_argument(
+        "--short-overlap-s",
+        type=float,
+        default=MIN_INTERRUPTION_OVERLAP_S,
+        help="labelled overlaps shorter than this count as short talk-overs "
+        f"(default {MIN_INTERRUPTION_OVERLAP_S}: all scripted talk-overs, no long interruption)",
+    )
     args = p.parse_args()
     short, long = f"< {args.short_overlap_s:g} s", f"≥ {args.short_overlap_s:g} s"
-    header = ["corpus", "split", "condition", "calls", "anger AUC (customer)", "escalation R", "esc. delay med s",
-              "pause R", "pause delay med s", f"pause R {short}", f"pause R {long}", "interruption R",
-              "interruption P", f"interr. R {short}", f"interr. R {long}", "latches flagged /100",
-              "lower_voice R", "lower_voice delay med s", "false cues /min calm"]
-    rows = [row(set_dir, condition, args.short_overlap_s) for set_dir in args.set_dirs
-            for condition in CONDITIONS if (set_dir / f"{condition}.json").is_file()]
+    header = [
+        "corpus",
+        "split",
+        "condition",
+        "calls",
+        "anger AUC (customer)",
+        "escalation R",
+        "esc. delay med s",
+        "pause R",
+        "pause delay med s",
+        f"pause R {short}",
+        f"pause R {long}",
+        "interruption R",
+        "interruption P",
+        f"interr. R {short}",
+        f"interr. R {long}",
+        "latches flagged /100",
+        "lower_voice R",
+        "lower_voice delay med s",
+        "false cues /min calm",
+    ]
+    rows = [
+        row(set_dir, condition, args.short_overlap_s)
+        for set_dir in args.set_dirs
+        for condition in CONDITIONS
+        if (set_dir / f"{condition}.json").is_file()
+    ]
     if not rows:
         print("cue_table: no CONDITION.json under the given folders (run scripts/eval_cues.sh first)", file=sys.stderr)
         return 2
@@ -95,8 +137,10 @@ def main() -> int:
     print("|" + "|".join("---" if k < 3 else "--:" for k in range(len(header))) + "|")
     for cells in rows:
         print("| " + " | ".join(cells) + " |")
-    print(f"\nR: recall; P: precision; (n): labelled cases. Pause R: agent interruptions with a pause cue "
-          f"within 1 s; split by the labelled overlap, {short} (short talk-overs) and {long}.")
+    print(
+        f"\nR: recall; P: precision; (n): labelled cases. Pause R: agent interruptions with a pause cue "
+        f"within 1 s; split by the labelled overlap, {short} (short talk-overs) and {long}."
+    )
     return 0
 
 

@@ -18,7 +18,7 @@ import json
 import os
 import platform
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -29,16 +29,24 @@ from coolhead.audio.telephone import PHONE_RATE_HZ, normalise_level, telephone_b
 from coolhead.config import Config  # noqa: E402
 from coolhead.evaluation.corpora import RATE_HZ, load_mono_16k  # noqa: E402
 from coolhead.evaluation.stt_runs import to_int16, transcribe  # noqa: E402
-from coolhead.evaluation.wer import (Transcribed, english_transcribed, nemo_transcribed,  # noqa: E402
-                                     ravdess_transcribed, wer)
+from coolhead.evaluation.wer import (
+    Transcribed,
+    english_transcribed,
+    nemo_transcribed,  # noqa: E402
+    ravdess_transcribed,
+    wer,
+)
 from coolhead.models.resolve import resolve_model  # noqa: E402
 from coolhead.pipeline.phrases import PhraseBook  # noqa: E402
 from coolhead.pipeline.stt import SpeechToText  # noqa: E402
 from coolhead.pipeline.stt_setup import load_backend  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPORA = {"read-en": ("en", english_transcribed), "ravdess": ("en", ravdess_transcribed),
-           "nemo": ("pl", nemo_transcribed)}
+CORPORA = {
+    "read-en": ("en", english_transcribed),
+    "ravdess": ("en", ravdess_transcribed),
+    "nemo": ("pl", nemo_transcribed),
+}
 
 
 def phone(x):
@@ -57,8 +65,14 @@ def score(stt: SpeechToText, items: list[Transcribed], condition: str) -> dict:
         audio_s += len(audio) / RATE_HZ
         pairs.append((item.text, text))
         empty += not text.strip()
-    return {"utterances": len(items), "words": sum(len(r.split()) for r, _ in pairs), "wer": round(wer(pairs), 4),
-            "empty": empty, "audio_s": round(audio_s, 1), "x_realtime": round(audio_s / wall_s, 1)}
+    return {
+        "utterances": len(items),
+        "words": sum(len(r.split()) for r, _ in pairs),
+        "wer": round(wer(pairs), 4),
+        "empty": empty,
+        "audio_s": round(audio_s, 1),
+        "x_realtime": round(audio_s / wall_s, 1),
+    }
 
 
 def main() -> None:
@@ -81,13 +95,25 @@ def main() -> None:
             stt = SpeechToText(load_backend(model, config), PhraseBook.load(language))
             items = items_of(args.data_dir)
             for condition in ("clean", "phone"):
-                row = {"model": name, "corpus": corpus, "language": language, "condition": condition,
-                       **score(stt, items, condition)}
+                row = {
+                    "model": name,
+                    "corpus": corpus,
+                    "language": language,
+                    "condition": condition,
+                    **score(stt, items, condition),
+                }
                 rows.append(row)
-                print(f"{name:<16} {corpus:<8} {condition:<9} {row['utterances']:>5} {row['words']:>6} "
-                      f"{row['wer']:>6.3f} {row['empty']:>5} {row['x_realtime']:>6.1f}", flush=True)
-    entry = {"bench": "stt_eval", "utc": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-             "machine": f"{platform.machine()}, {os.cpu_count()} cpu", "rows": rows}
+                print(
+                    f"{name:<16} {corpus:<8} {condition:<9} {row['utterances']:>5} {row['words']:>6} "
+                    f"{row['wer']:>6.3f} {row['empty']:>5} {row['x_realtime']:>6.1f}",
+                    flush=True,
+                )
+    entry = {
+        "bench": "stt_eval",
+        "utc": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cpu",
+        "rows": rows,
+    }
     args.record.parent.mkdir(parents=True, exist_ok=True)
     with args.record.open("a", encoding="utf-8") as f:
         f.write(json.dumps(entry) + "\n")

@@ -55,8 +55,9 @@ def samples(set_dir: Path, role: str | None = None) -> list[tuple[np.ndarray, np
     return out
 
 
-def fit_logistic(x: np.ndarray, y: np.ndarray, group: np.ndarray | None = None, l2: float = 1e-3,
-                 steps: int = 3000) -> tuple[float, np.ndarray]:
+def fit_logistic(
+    x: np.ndarray, y: np.ndarray, group: np.ndarray | None = None, l2: float = 1e-3, steps: int = 3000
+) -> tuple[float, np.ndarray]:
     """Bias and non-negative weights by projected gradient descent on the log-loss. Every
     (group, class) cell weighs the same, so no corpus or condition dominates the fit."""
     scale = x.std(axis=0) + 1e-9
@@ -76,10 +77,18 @@ def fit_logistic(x: np.ndarray, y: np.ndarray, group: np.ndarray | None = None, 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("set_dirs", type=Path, nargs="+",
-                   help="set folders written by scripts/eval_cues.sh (tuning speakers only); every condition of each weighs the same")
-    p.add_argument("--role", choices=("agent", "customer"),
-                   help="fit on this role's windows only (agent: the [raised_voice] score)")
+    p.add_argument(
+        "set_dirs",
+        type=Path,
+        nargs="+",
+        help="set folders written by scripts/eval_cues.sh (tuning speakers only); "
+        "every condition of each weighs the same",
+    )
+    p.add_argument(
+        "--role",
+        choices=("agent", "customer"),
+        help="fit on this role's windows only (agent: the [raised_voice] score)",
+    )
     args = p.parse_args()
     parts = [part for set_dir in args.set_dirs for part in samples(set_dir, args.role)]
     y = np.concatenate([py for _, py in parts]) if parts else np.zeros(0, bool)

@@ -59,16 +59,24 @@ def simulate(events: list[Event], config: Config) -> list[Event]:
     and smoothing can change too; the baselines stay those of the replay)."""
     policy = CuePolicy(config.cues)
     caps = np.array([getattr(config.anger, k) for k in CAP_KEYS])
-    scores = {role: (SmoothedLogistic(config.anger, caps, config.anger.smoothing_s),
-                     SmoothedLogistic(config.raised_voice, caps, config.raised_voice.smoothing_s))
-              for role in ("agent", "customer")}
+    scores = {
+        role: (
+            SmoothedLogistic(config.anger, caps, config.anger.smoothing_s),
+            SmoothedLogistic(config.raised_voice, caps, config.raised_voice.smoothing_s),
+        )
+        for role in ("agent", "customer")
+    }
     speakers = {"agent": SpeakerAnger(), "customer": SpeakerAnger()}
     state = CallState(speakers=speakers)
-    turns = {role: sorted((e["t"], e["end"]) for e in events if e["type"] == "speech" and e["speaker"] == role)
-             for role in speakers}
-    timeline = sorted([(e["t"], 0, e) for e in events if e["type"] == "anger" and e["speaker"] in speakers]
-                      + [(end, 1, {"speaker": role, "start": start})
-                         for role, spans in turns.items() for start, end in spans], key=lambda x: (x[0], x[1]))
+    turns = {
+        role: sorted((e["t"], e["end"]) for e in events if e["type"] == "speech" and e["speaker"] == role)
+        for role in speakers
+    }
+    timeline = sorted(
+        [(e["t"], 0, e) for e in events if e["type"] == "anger" and e["speaker"] in speakers]
+        + [(end, 1, {"speaker": role, "start": start}) for role, spans in turns.items() for start, end in spans],
+        key=lambda x: (x[0], x[1]),
+    )
     current: dict[str, tuple[float, float, float, list[float]]] = {}
     """Per role: start of the current turn, its speech so far, its aroused speech, its levels."""
     cues: list[Event] = []
@@ -110,10 +118,12 @@ def score(calls: list[tuple[list[Event], Truth]], config: Config) -> dict[str, f
     calm_s = 0.0
     for events, truth in calls:
         cues = simulate(events, config)
-        delays["escalation"] += metrics.onset_delays_s(cues, truth["anger_onsets"], metrics.ESCALATION_CUES,
-                                                       metrics.ESCALATION_MAX_DELAY_S)
-        delays["lower_voice"] += metrics.onset_delays_s(cues, truth["agent_loud_onsets"], ("lower_voice",),
-                                                        metrics.LOWER_VOICE_MAX_DELAY_S)
+        delays["escalation"] += metrics.onset_delays_s(
+            cues, truth["anger_onsets"], metrics.ESCALATION_CUES, metrics.ESCALATION_MAX_DELAY_S
+        )
+        delays["lower_voice"] += metrics.onset_delays_s(
+            cues, truth["agent_loud_onsets"], ("lower_voice",), metrics.LOWER_VOICE_MAX_DELAY_S
+        )
         if metrics.is_calm_call(truth):
             calm_s += float(truth["duration"])
             false_cues["escalation"] += sum(c["cue"] in metrics.ESCALATION_CUES for c in cues)
@@ -134,14 +144,22 @@ def with_setting(setting: dict[str, float], base: Config) -> Config:
     config.anger.aroused_level = setting["aroused_level"]
     config.raised_voice.smoothing_s = setting["raised_smoothing_s"]
     config.raised_voice.raised_level = setting["raised_level"]
-    config.cues = replace(config.cues, restate_level=setting["restate_level"],
-                          restate_min_speech_s=setting["restate_min_speech_s"],
-                          lower_voice_min_s=setting["lower_voice_min_s"])
+    config.cues = replace(
+        config.cues,
+        restate_level=setting["restate_level"],
+        restate_min_speech_s=setting["restate_min_speech_s"],
+        lower_voice_min_s=setting["lower_voice_min_s"],
+    )
     return config
 
 
-def sweep(sets: dict[str, list[tuple[list[Event], Truth]]], grid: dict[str, tuple[float, ...]], fixed: dict[str, float],
-          base: Config, cue: str) -> list[tuple[dict[str, float], dict[str, dict[str, float]]]]:
+def sweep(
+    sets: dict[str, list[tuple[list[Event], Truth]]],
+    grid: dict[str, tuple[float, ...]],
+    fixed: dict[str, float],
+    base: Config,
+    cue: str,
+) -> list[tuple[dict[str, float], dict[str, dict[str, float]]]]:
     """Every setting of ``grid`` (others from ``fixed``) and its ``cue`` figures per set."""
     out = []
     for values in itertools.product(*grid.values()):
@@ -158,8 +176,11 @@ def sweep(sets: dict[str, list[tuple[list[Event], Truth]]], grid: dict[str, tupl
 
 def load_sets(set_dirs: list[Path]) -> dict[str, list[tuple[list[Event], Truth]]]:
     """``corpus/condition`` -> the calls' events and truth."""
-    return {f"{set_dir.parent.name}/{condition}": replayed_calls(set_dir, condition)
-            for set_dir in set_dirs for condition in replayed_conditions(set_dir)}
+    return {
+        f"{set_dir.parent.name}/{condition}": replayed_calls(set_dir, condition)
+        for set_dir in set_dirs
+        for condition in replayed_conditions(set_dir)
+    }
 
 
 def main() -> int:
@@ -171,10 +192,15 @@ def main() -> int:
     args = p.parse_args()
     base = Config.load(args.config)
     sets = load_sets(args.set_dirs)
-    defaults = {"smoothing_s": base.anger.smoothing_s, "aroused_level": base.anger.aroused_level,
-                "restate_level": base.cues.restate_level, "restate_min_speech_s": base.cues.restate_min_speech_s,
-                "raised_smoothing_s": base.raised_voice.smoothing_s, "raised_level": base.raised_voice.raised_level,
-                "lower_voice_min_s": base.cues.lower_voice_min_s}
+    defaults = {
+        "smoothing_s": base.anger.smoothing_s,
+        "aroused_level": base.anger.aroused_level,
+        "restate_level": base.cues.restate_level,
+        "restate_min_speech_s": base.cues.restate_min_speech_s,
+        "raised_smoothing_s": base.raised_voice.smoothing_s,
+        "raised_level": base.raised_voice.raised_level,
+        "lower_voice_min_s": base.cues.lower_voice_min_s,
+    }
     escalation = sweep(sets, ESCALATION_GRID, defaults, base, "escalation")
     lower_voice = sweep(sets, LOWER_VOICE_GRID, defaults, base, "lower_voice")
     rows = []
@@ -184,14 +210,29 @@ def main() -> int:
         lv_recall = min(f["recall"] for name, f in lv.items() if name.endswith("/effort6"))
         esc_delay = max(f["delay_s"] for f in esc.values())
         lv_delay = max(f["delay_s"] for name, f in lv.items() if name.endswith("/effort6"))
-        rows.append((false_pm <= args.max_false_per_min, min(esc_recall, lv_recall), esc_recall, esc_delay,
-                     lv_recall, lv_delay, false_pm, esc_setting | lv_setting))
+        rows.append(
+            (
+                false_pm <= args.max_false_per_min,
+                min(esc_recall, lv_recall),
+                esc_recall,
+                esc_delay,
+                lv_recall,
+                lv_delay,
+                false_pm,
+                esc_setting | lv_setting,
+            )
+        )
     rows.sort(key=lambda r: (r[0], r[1], -r[3] - r[5]), reverse=True)
-    print("eligible  worst recall  escalation (worst median delay s)  lower_voice effort6 (delay s)  worst false/min  setting")
+    print(
+        "eligible  worst recall  escalation (worst median delay s)  lower_voice effort6 (delay s)  "
+        "worst false/min  setting"
+    )
     for ok, worst, esc_recall, esc_delay, lv_recall, lv_delay, false_pm, setting in rows[: args.top]:
-        print(f"{'yes' if ok else 'no':8}  {worst:.3f}         {esc_recall:.3f} ({esc_delay:.1f})"
-              f"                        {lv_recall:.3f} ({lv_delay:.1f})                  {false_pm:.3f}"
-              f"            {setting}")
+        print(
+            f"{'yes' if ok else 'no':8}  {worst:.3f}         {esc_recall:.3f} ({esc_delay:.1f})"
+            f"                        {lv_recall:.3f} ({lv_delay:.1f})                  {false_pm:.3f}"
+            f"            {setting}"
+        )
     return 0
 
 

@@ -26,8 +26,9 @@ def need_shared_data() -> Path:
 
 def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     """Run the ``coolhead`` command in a subprocess, as a user would."""
-    return subprocess.run([sys.executable, "-m", "coolhead.cli.main", *args], capture_output=True,
-                          text=True, timeout=timeout, cwd=ROOT)
+    return subprocess.run(
+        [sys.executable, "-m", "coolhead.cli.main", *args], capture_output=True, text=True, timeout=timeout, cwd=ROOT
+    )
 
 
 @pytest.fixture(scope="session")
@@ -40,9 +41,9 @@ def talkover_call(tmp_path_factory: pytest.TempPathFactory) -> Path:
     agent, _ = sf.read(clips[1], dtype="float32")
     n = int(30 * rate_hz)
     call = np.zeros((n, 2), np.float32)
-    call[int(0.5 * rate_hz): int(0.5 * rate_hz) + len(customer), 1] = customer
+    call[int(0.5 * rate_hz) : int(0.5 * rate_hz) + len(customer), 1] = customer
     agent_at = int(6.0 * rate_hz)
-    call[agent_at: agent_at + len(agent), 0] = agent[: n - agent_at]
+    call[agent_at : agent_at + len(agent), 0] = agent[: n - agent_at]
     path = tmp_path_factory.mktemp("calls") / "talkover.wav"
     sf.write(path, call, rate_hz, subtype="PCM_16")
     return path

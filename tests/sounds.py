@@ -14,7 +14,7 @@ LINE_NOISE_DBFS = -60.0
 
 
 def scaled(x: np.ndarray, level_dbfs: float) -> np.ndarray:
-    return x * 10 ** (level_dbfs / 20) / np.sqrt(np.mean(x ** 2)) if len(x) else x
+    return x * 10 ** (level_dbfs / 20) / np.sqrt(np.mean(x**2)) if len(x) else x
 
 
 def tone(freqs_hz: tuple[float, ...], seconds: float, level_dbfs: float, seed: int = 0) -> np.ndarray:
@@ -28,14 +28,15 @@ def quiet(seconds: float, seed: int = 1) -> np.ndarray:
 
 
 def cadence(freqs_hz: tuple[float, ...], on_s: float, off_s: float, cycles: int, level_dbfs: float) -> np.ndarray:
-    return np.concatenate([part for i in range(cycles)
-                           for part in (tone(freqs_hz, on_s, level_dbfs, i), quiet(off_s, i))])
+    return np.concatenate(
+        [part for i in range(cycles) for part in (tone(freqs_hz, on_s, level_dbfs, i), quiet(off_s, i))]
+    )
 
 
 def note(f0_hz: float, seconds: float, harmonics: int = 8) -> np.ndarray:
     """A note with decaying harmonics, a 20 ms attack and a 50 ms release."""
     t = np.arange(int(seconds * RATE_HZ)) / RATE_HZ
-    x = sum(0.7 ** k * np.sin(2 * np.pi * (k + 1) * f0_hz * t) for k in range(harmonics))
+    x = sum(0.7**k * np.sin(2 * np.pi * (k + 1) * f0_hz * t) for k in range(harmonics))
     return x * np.clip(np.minimum(t / 0.02, (seconds - t) / 0.05), 0.0, 1.0)
 
 
@@ -51,8 +52,9 @@ def chords(level_dbfs: float) -> np.ndarray:
 def melody(level_dbfs: float) -> np.ndarray:
     """Quarter notes of 0.25 s over a bass note that changes every bar."""
     notes = (72, 74, 76, 77, 79, 77, 76, 74, 72, 76, 79, 84)
-    x = np.concatenate([note(midi_hz(m), 0.25) + 0.7 * note(midi_hz(48 + 5 * (i // 4) % 12), 0.25, 5)
-                        for i, m in enumerate(notes)])
+    x = np.concatenate(
+        [note(midi_hz(m), 0.25) + 0.7 * note(midi_hz(48 + 5 * (i // 4) % 12), 0.25, 5) for i, m in enumerate(notes)]
+    )
     return scaled(x, level_dbfs)
 
 
@@ -70,14 +72,28 @@ def noise(kind: str, seconds: float, level_dbfs: float, seed: int = 2) -> np.nda
     return scaled(x, level_dbfs)
 
 
-DTMF_KEYS_HZ = {"1": (697, 1209), "2": (697, 1336), "3": (697, 1477), "4": (770, 1209), "5": (770, 1336),
-                "6": (770, 1477), "7": (852, 1209), "8": (852, 1336), "9": (852, 1477), "0": (941, 1336),
-                "*": (941, 1209), "#": (941, 1477), "A": (697, 1633), "D": (941, 1633)}
+DTMF_KEYS_HZ = {
+    "1": (697, 1209),
+    "2": (697, 1336),
+    "3": (697, 1477),
+    "4": (770, 1209),
+    "5": (770, 1336),
+    "6": (770, 1477),
+    "7": (852, 1209),
+    "8": (852, 1336),
+    "9": (852, 1477),
+    "0": (941, 1336),
+    "*": (941, 1209),
+    "#": (941, 1477),
+    "A": (697, 1633),
+    "D": (941, 1633),
+}
 
 
 def dtmf(keys: str, on_s: float, off_s: float, level_dbfs: float) -> np.ndarray:
-    return np.concatenate([part for i, key in enumerate(keys)
-                           for part in (tone(DTMF_KEYS_HZ[key], on_s, level_dbfs, i), quiet(off_s, i))])
+    return np.concatenate(
+        [part for i, key in enumerate(keys) for part in (tone(DTMF_KEYS_HZ[key], on_s, level_dbfs, i), quiet(off_s, i))]
+    )
 
 
 SOUNDS = {

@@ -13,10 +13,16 @@ LOUD = FEATURES.index("loudness_db")
 
 
 def _window(loudness_db: float, f0_hz: float, tilt_db: float, rng: np.random.Generator) -> ProsodyWindow:
-    return ProsodyWindow(speech_s=1.0, loudness_db=loudness_db + rng.normal(0, 1.0),
-                         f0_hz=f0_hz * 2 ** (rng.normal(0, 0.5) / 12), f0_range_st=4 + rng.normal(0, 1.0),
-                         tilt_db=tilt_db + rng.normal(0, 1.0), rate_sps=4 + rng.normal(0, 0.5), voiced_share=0.7,
-                         new_s=0.5)
+    return ProsodyWindow(
+        speech_s=1.0,
+        loudness_db=loudness_db + rng.normal(0, 1.0),
+        f0_hz=f0_hz * 2 ** (rng.normal(0, 0.5) / 12),
+        f0_range_st=4 + rng.normal(0, 1.0),
+        tilt_db=tilt_db + rng.normal(0, 1.0),
+        rate_sps=4 + rng.normal(0, 0.5),
+        voiced_share=0.7,
+        new_s=0.5,
+    )
 
 
 def _calm(rng):
@@ -62,8 +68,10 @@ def test_a_voice_raised_in_effort_is_raised_at_the_same_loudness_and_loudness_al
     """After a phone line's gain control a raised voice is no louder: pitch and vocal effort
     carry it. 10 dB more of the same voice is a louder line, not a raised voice."""
     rng = np.random.default_rng(3)
-    for window, raised_expected in ((lambda: _window(-30.0, 200.0, -2.0, rng), True),
-                                    (lambda: _window(-20.0, 120.0, -10.0, rng), False)):
+    for window, raised_expected in (
+        (lambda: _window(-30.0, 200.0, -2.0, rng), True),
+        (lambda: _window(-20.0, 120.0, -10.0, rng), False),
+    ):
         scorer = AngerScorer(AngerConfig(), RaisedVoiceConfig())
         for _ in range(20):
             scorer.score(_calm(rng))
@@ -90,10 +98,16 @@ def _state() -> CallState:
 
 def test_restate_once_per_heated_stretch_with_cooldown_and_not_after_calm_turns() -> None:
     policy, state = CuePolicy(CuesConfig()), _state()
-    steps = [(5.0, _turn(5.0, 0.3)), (5.03, None), (10.0, _turn(10.0, 0.95)), (10.03, None),
-             (14.0, _turn(14.0, 0.95)),  # same heated stretch: counts towards transfer instead
-             (17.0, _turn(17.0, 0.2)), (19.0, _turn(19.0, 0.95)),  # new stretch, but inside the cool-down
-             (24.0, _turn(24.0, 0.95))]
+    steps = [
+        (5.0, _turn(5.0, 0.3)),
+        (5.03, None),
+        (10.0, _turn(10.0, 0.95)),
+        (10.03, None),
+        (14.0, _turn(14.0, 0.95)),  # same heated stretch: counts towards transfer instead
+        (17.0, _turn(17.0, 0.2)),
+        (19.0, _turn(19.0, 0.95)),  # new stretch, but inside the cool-down
+        (24.0, _turn(24.0, 0.95)),
+    ]
     assert _run(policy, state, steps) == [(10.0, "restate"), (24.0, "restate")]
 
 
@@ -117,7 +131,8 @@ def test_transfer_when_anger_persists_after_restating() -> None:
 def test_a_calm_turn_resets_the_way_to_transfer() -> None:
     policy, state = CuePolicy(CuesConfig()), _state()
     steps = [(10.0, _turn(10.0, 0.95))] + [
-        (20.0 + 10 * k, _turn(20.0 + 10 * k, 0.95 if k % 2 else 0.1)) for k in range(8)]
+        (20.0 + 10 * k, _turn(20.0 + 10 * k, 0.95 if k % 2 else 0.1)) for k in range(8)
+    ]
     assert "transfer" not in [kind for _, kind in _run(policy, state, steps)]
 
 
@@ -167,7 +182,9 @@ def test_every_acoustic_cue_carries_a_reason_key_the_window_translates() -> None
         cues += policy.step(13.2, state)
     assert {e["cue"] for e in cues} == {"restate", "transfer", "lower_voice"}
     assert {e["reason_key"] for e in cues if e["cue"] == "lower_voice"} == {
-        "voice_raised", "voice_raised_customer_upset"}
+        "voice_raised",
+        "voice_raised_customer_upset",
+    }
     english = load_texts("en")
     for e in cues:
         assert english.reason(e) == e["reason"], e

@@ -9,8 +9,19 @@ import pytest
 import soundfile as sf
 
 from coolhead.audio.levels import ACTIVITY_FRAME_S, energy_activity
-from coolhead.evaluation.callbuilder import (MAX_LATCH_OVERLAP_S, MIN_TALK_OVER_S, CallBuilder, Gap, Interrupt,
-                                             Latch, PlacementError, Turn, build_call, trim_clip, write_call)
+from coolhead.evaluation.callbuilder import (
+    MAX_LATCH_OVERLAP_S,
+    MIN_TALK_OVER_S,
+    CallBuilder,
+    Gap,
+    Interrupt,
+    Latch,
+    PlacementError,
+    Turn,
+    build_call,
+    trim_clip,
+    write_call,
+)
 from coolhead.evaluation.truth import load_truth
 
 RATE_HZ = 16000
@@ -37,16 +48,26 @@ def test_trim_cuts_the_silent_margins() -> None:
 
 
 def test_gaps_interruption_and_latch_are_labelled_where_they_were_placed() -> None:
-    turns = [Turn("customer", _talk(4.0, 1), place=Gap(0.5)),
-             Turn("agent", _talk(2.0, 2), place=Interrupt(position=0.0, yield_after_s=1.2)),
-             Turn("customer", _talk(2.5, 3), emotion="angry", place=Gap(0.7), marks=("anger_onsets",)),
-             Turn("agent", _talk(2.5, 4), place=Latch(0.15)),
-             Turn("customer", _talk(3.0, 5), place=Interrupt(position=1.0, yield_after_s=None)),
-             ]
+    turns = [
+        Turn("customer", _talk(4.0, 1), place=Gap(0.5)),
+        Turn("agent", _talk(2.0, 2), place=Interrupt(position=0.0, yield_after_s=1.2)),
+        Turn("customer", _talk(2.5, 3), emotion="angry", place=Gap(0.7), marks=("anger_onsets",)),
+        Turn("agent", _talk(2.5, 4), place=Latch(0.15)),
+        Turn("customer", _talk(3.0, 5), place=Interrupt(position=1.0, yield_after_s=None)),
+    ]
     call = build_call("c1", turns)
     truth = call.truth
-    assert set(truth) == {"call_id", "duration", "sample_rate", "channels", "utterances", "anger_onsets",
-                          "agent_loud_onsets", "interruptions", "short_overlaps"}
+    assert set(truth) == {
+        "call_id",
+        "duration",
+        "sample_rate",
+        "channels",
+        "utterances",
+        "anger_onsets",
+        "agent_loud_onsets",
+        "interruptions",
+        "short_overlaps",
+    }
     assert truth["channels"] == {"0": "agent", "1": "customer"} and truth["sample_rate"] == RATE_HZ
     u = truth["utterances"]
     assert [x["speaker"] for x in u] == ["customer", "agent", "customer", "agent", "customer"]
@@ -70,9 +91,14 @@ def test_gaps_interruption_and_latch_are_labelled_where_they_were_placed() -> No
 
 
 def test_audio_follows_the_labels() -> None:
-    call = build_call("c2", [Turn("customer", _talk(4.0, 1), place=Gap(0.5)),
-                             Turn("agent", _talk(2.0, 2), place=Interrupt(0.5)),
-                             Turn("customer", _talk(1.5, 3), place=Gap(0.4))])
+    call = build_call(
+        "c2",
+        [
+            Turn("customer", _talk(4.0, 1), place=Gap(0.5)),
+            Turn("agent", _talk(2.0, 2), place=Interrupt(0.5)),
+            Turn("customer", _talk(1.5, 3), place=Gap(0.4)),
+        ],
+    )
     assert call.audio.shape == (int(round(call.truth["duration"] * RATE_HZ)), 2)
     for ch, role in ((0, "agent"), (1, "customer")):
         spans = [(x["start"], x["end"]) for x in call.truth["utterances"] if x["speaker"] == role]
@@ -98,23 +124,42 @@ def test_impossible_placements_are_refused() -> None:
     with pytest.raises(PlacementError, match="no speech"):
         build_call("x", [Turn("customer", np.zeros(RATE_HZ, np.float32))])
     with pytest.raises(PlacementError, match="keep talking"):  # a 0.4 s talk-over cannot overlap 0.6 s
-        build_call("x", [Turn("customer", _talk(4.0, 1)),
-                         Turn("agent", _talk(2.0, 2), place=Interrupt(yield_after_s=0.4))])
+        build_call(
+            "x", [Turn("customer", _talk(4.0, 1)), Turn("agent", _talk(2.0, 2), place=Interrupt(yield_after_s=0.4))]
+        )
     with pytest.raises(PlacementError, match="must overlap"):  # that would be a latch, not an interruption
-        build_call("x", [Turn("customer", _talk(4.0, 1)),
-                         Turn("agent", _talk(2.0, 2), place=Interrupt(yield_after_s=0.4, min_overlap_s=0.2))])
+        build_call(
+            "x",
+            [
+                Turn("customer", _talk(4.0, 1)),
+                Turn("agent", _talk(2.0, 2), place=Interrupt(yield_after_s=0.4, min_overlap_s=0.2)),
+            ],
+        )
     with pytest.raises(PlacementError, match="too short"):  # a talk-over too needs the other mid-utterance
-        build_call("x", [Turn("customer", _talk(1.4, 1)),
-                         Turn("agent", _talk(2.0, 2), place=Interrupt(yield_after_s=0.4, min_overlap_s=0.3))])
+        build_call(
+            "x",
+            [
+                Turn("customer", _talk(1.4, 1)),
+                Turn("agent", _talk(2.0, 2), place=Interrupt(yield_after_s=0.4, min_overlap_s=0.3)),
+            ],
+        )
 
 
 @pytest.mark.parametrize("yield_after_s", [0.3, 0.4, 0.5])
 def test_a_short_talk_over_yields_and_is_labelled_an_interruption(yield_after_s: float) -> None:
     customer = _talk(4.0, 1)
-    call = build_call("t", [Turn("customer", customer, place=Gap(0.5)),
-                            Turn("agent", _talk(2.0, 2), place=Interrupt(position=0.5, yield_after_s=yield_after_s,
-                                                                          min_overlap_s=MIN_TALK_OVER_S)),
-                            Turn("customer", _talk(2.0, 3), place=Gap(0.5))])
+    call = build_call(
+        "t",
+        [
+            Turn("customer", customer, place=Gap(0.5)),
+            Turn(
+                "agent",
+                _talk(2.0, 2),
+                place=Interrupt(position=0.5, yield_after_s=yield_after_s, min_overlap_s=MIN_TALK_OVER_S),
+            ),
+            Turn("customer", _talk(2.0, 3), place=Gap(0.5)),
+        ],
+    )
     u = call.truth["utterances"]
     (talk_over,) = call.truth["interruptions"]
     assert talk_over == {"t": u[1]["start"], "by": "agent", "overlap_s": talk_over["overlap_s"]}
@@ -125,7 +170,9 @@ def test_a_short_talk_over_yields_and_is_labelled_an_interruption(yield_after_s:
     # ...but they stop yield_after_s after the agent starts, and are silent until their next turn.
     assert u[0]["end"] == pytest.approx(talk_over["t"] + yield_after_s)
     active = energy_activity(call.audio[:, 1], RATE_HZ)
-    after_cut = active[int(round(u[0]["end"] / ACTIVITY_FRAME_S)) + 1: int(round(u[2]["start"] / ACTIVITY_FRAME_S)) - 1]
+    after_cut = active[
+        int(round(u[0]["end"] / ACTIVITY_FRAME_S)) + 1 : int(round(u[2]["start"] / ACTIVITY_FRAME_S)) - 1
+    ]
     assert len(after_cut) and not after_cut.any()
     assert call.truth["short_overlaps"] == []
 
@@ -135,8 +182,11 @@ def test_a_latch_is_never_labelled_an_interruption(seed: int) -> None:
     rng = np.random.default_rng(seed)
     call = CallBuilder("l")
     for k in range(12):
-        turn = Turn(("customer", "agent")[k % 2], _talk(float(rng.uniform(0.6, 3.0)), 10 * seed + k),
-                    place=Latch(round(float(rng.uniform(0.05, MAX_LATCH_OVERLAP_S)), 2)) if k else Gap(0.5))
+        turn = Turn(
+            ("customer", "agent")[k % 2],
+            _talk(float(rng.uniform(0.6, 3.0)), 10 * seed + k),
+            place=Latch(round(float(rng.uniform(0.05, MAX_LATCH_OVERLAP_S)), 2)) if k else Gap(0.5),
+        )
         try:
             call.add(turn)
         except PlacementError:

@@ -40,9 +40,15 @@ def _bad_files(folder: Path) -> dict[str, str]:
     with_nan = stereo.copy()
     with_nan[RATE_HZ, 1] = np.nan
     sf.write(folder / "nan.wav", with_nan, RATE_HZ, subtype="FLOAT")
-    return {"empty.wav": "empty", "truncated.wav": "truncated", "notes.wav": "not a readable",
-            "zero_length.wav": "no audio", "three_channels.wav": "3 channels",
-            "mp3_in_wav.wav": "unsupported WAV codec", "nan.wav": "NaN"}
+    return {
+        "empty.wav": "empty",
+        "truncated.wav": "truncated",
+        "notes.wav": "not a readable",
+        "zero_length.wav": "no audio",
+        "three_channels.wav": "3 channels",
+        "mp3_in_wav.wav": "unsupported WAV codec",
+        "nan.wav": "NaN",
+    }
 
 
 def test_each_bad_file_gets_one_line_and_good_files_are_still_processed(tmp_path: Path, talkover_call: Path) -> None:

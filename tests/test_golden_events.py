@@ -19,4 +19,5 @@ def test_event_streams_match_the_goldens(name: str) -> None:
         first = next((i for i, (a, b) in enumerate(zip(events, got[call])) if a != b), None)
         assert first is None and len(events) == len(got[call]), (
             f"{name} {call}: event {first} differs: expected {events[first] if first is not None else '-'}, "
-            f"got {got[call][first] if first is not None else '-'} ({len(events)} vs {len(got[call])} events)")
+            f"got {got[call][first] if first is not None else '-'} ({len(events)} vs {len(got[call])} events)"
+        )

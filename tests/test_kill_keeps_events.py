@@ -20,8 +20,21 @@ def test_events_are_on_disk_when_the_process_is_killed(talkover_call: Path, tmp_
     long_call = tmp_path / "long.wav"
     sf.write(long_call, np.tile(audio, (4, 1)), rate_hz, subtype="PCM_16")  # 120 s, 4 talk-overs
     events_path = tmp_path / "long.jsonl"
-    proc = subprocess.Popen([sys.executable, "-m", "coolhead.cli.main", "analyze", str(long_call),
-                             "--events", str(events_path), "--speed", "20", "--quiet"], cwd=ROOT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "coolhead.cli.main",
+            "analyze",
+            str(long_call),
+            "--events",
+            str(events_path),
+            "--speed",
+            "20",
+            "--quiet",
+        ],
+        cwd=ROOT,
+    )
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

@@ -25,8 +25,20 @@ from coolhead.pipeline.nonspeech import MUSIC, NOISE, SPEECH_OR_QUIET, TONE, Non
 from coolhead.pipeline.vad import VoiceActivity
 from coolhead.replay import replay_call
 from tests.conftest import LIBRISPEECH, ROOT, need_shared_data
-from tests.sounds import (HOLD_MUSIC, LEVELS_DBFS, LINE_NOISE_DBFS, MUSIC_LEVELS_DBFS, NOISE_BURSTS, RATE_HZ,
-                          SOUNDS, chords, noise, quiet, scaled, tone)
+from tests.sounds import (
+    HOLD_MUSIC,
+    LEVELS_DBFS,
+    LINE_NOISE_DBFS,
+    MUSIC_LEVELS_DBFS,
+    NOISE_BURSTS,
+    RATE_HZ,
+    SOUNDS,
+    chords,
+    noise,
+    quiet,
+    scaled,
+    tone,
+)
 
 SAMPLES = ROOT / "samples"
 
@@ -60,8 +72,11 @@ def _pipeline_8k() -> Config:
     return config
 
 
-@pytest.mark.parametrize("name,level_dbfs", [(name, db) for name in sorted(SOUNDS) for db in LEVELS_DBFS]
-                         + [(name, db) for name in sorted(HOLD_MUSIC) for db in MUSIC_LEVELS_DBFS])
+@pytest.mark.parametrize(
+    "name,level_dbfs",
+    [(name, db) for name in sorted(SOUNDS) for db in LEVELS_DBFS]
+    + [(name, db) for name in sorted(HOLD_MUSIC) for db in MUSIC_LEVELS_DBFS],
+)
 def test_tones_dtmf_and_hold_music_raise_no_voice_events(tmp_path: Path, name: str, level_dbfs: float) -> None:
     """From the first sample of the call and after a quiet stretch; clean at 16 and 8 kHz, and
     through the phone line; at the 16 kHz and the 8 kHz pipeline rate."""
@@ -96,8 +111,9 @@ def _first(events: list[dict], kind: str, speaker: str) -> dict:
     return min((e for e in events if e["type"] == kind and e["speaker"] == speaker), key=lambda e: e["t"])
 
 
-def _ringback_first(tmp_path: Path, speech: np.ndarray, rate_hz: int, ringback: np.ndarray,
-                    subtype: str) -> tuple[list[dict], list[dict], float]:
+def _ringback_first(
+    tmp_path: Path, speech: np.ndarray, rate_hz: int, ringback: np.ndarray, subtype: str
+) -> tuple[list[dict], list[dict], float]:
     """Events of ``speech`` alone and behind ``ringback`` (at the speech's rate), and the shift."""
     plain = tmp_path / "plain.wav"
     behind = tmp_path / "behind.wav"
@@ -138,12 +154,17 @@ def test_librispeech_behind_ringback_starts_at_the_speech(tmp_path: Path, phone:
 
 def _covered_s(events: list[dict], utterances: list[dict], speaker: str) -> float:
     segments = [(e["t"], e["end"]) for e in events if e["type"] == "speech" and e["speaker"] == speaker]
-    return sum(max(0.0, min(end, u["end"]) - max(t, u["start"]))
-               for u in utterances if u["speaker"] == speaker for t, end in segments)
+    return sum(
+        max(0.0, min(end, u["end"]) - max(t, u["start"]))
+        for u in utterances
+        if u["speaker"] == speaker
+        for t, end in segments
+    )
 
 
-@pytest.mark.parametrize("name", ["call1_agent_talks_over.wav", "call2_customer_cuts_in.flac",
-                                  "call3_smooth_turns.wav"])
+@pytest.mark.parametrize(
+    "name", ["call1_agent_talks_over.wav", "call2_customer_cuts_in.flac", "call3_smooth_turns.wav"]
+)
 def test_speech_recall_on_the_sample_calls_is_unchanged(name: str) -> None:
     """Share of the truth utterances' time covered by ``speech`` events, with and without the
     non-speech detector and the start-up guard: within 1 % (and the same or better)."""
@@ -177,8 +198,17 @@ def _frames(x: np.ndarray, rate_hz: int) -> tuple[np.ndarray, np.ndarray]:
 def test_detector_kinds_and_block_independence(rate_hz: int) -> None:
     """Each sound is named for what it is, and the kinds do not depend on how the frames are cut
     into blocks (as long as ``reset()`` starts each stream afresh)."""
-    x = np.concatenate([quiet(0.6), tone((440.0, 480.0), 1.0, -20.0), quiet(0.6), chords(-20.0),
-                        quiet(0.6), noise("white", 1.0, -20.0), quiet(0.6)])
+    x = np.concatenate(
+        [
+            quiet(0.6),
+            tone((440.0, 480.0), 1.0, -20.0),
+            quiet(0.6),
+            chords(-20.0),
+            quiet(0.6),
+            noise("white", 1.0, -20.0),
+            quiet(0.6),
+        ]
+    )
     if rate_hz != RATE_HZ:
         x = soxr.resample(x, RATE_HZ, rate_hz)
     frames, loudness = _frames(x, rate_hz)
@@ -188,8 +218,12 @@ def test_detector_kinds_and_block_independence(rate_hz: int) -> None:
     kinds = detector(frames, loudness, sound)
     for block in (1, 7, 16, 500):
         detector.reset()
-        cut = np.concatenate([detector(frames[i:i + block], loudness[i:i + block], sound[i:i + block])
-                              for i in range(0, len(frames), block)])
+        cut = np.concatenate(
+            [
+                detector(frames[i : i + block], loudness[i : i + block], sound[i : i + block])
+                for i in range(0, len(frames), block)
+            ]
+        )
         assert (cut == kinds).all()
     seconds = np.arange(len(frames)) * 0.03
 

@@ -68,7 +68,7 @@ def test_f0_does_not_depend_on_how_frames_are_grouped_in_blocks() -> None:
     speech = np.ones(len(frames), bool)
     whole = FrameAnalyser(ProsodyConfig(), 16000, frames.shape[1])(frames, speech).f0_hz
     split = FrameAnalyser(ProsodyConfig(), 16000, frames.shape[1])
-    parts = np.concatenate([split(frames[i:i + 3], speech[i:i + 3]).f0_hz for i in range(0, len(frames), 3)])
+    parts = np.concatenate([split(frames[i : i + 3], speech[i : i + 3]).f0_hz for i in range(0, len(frames), 3)])
     np.testing.assert_array_equal(whole, parts)
 
 
@@ -93,8 +93,7 @@ def test_tracker_summarises_each_turn_at_the_configured_interval() -> None:
     frames = _frames(_voice(150.0, rate_hz, 3.0), rate_hz)
     tracker = ProsodyTracker(config, rate_hz, frames.shape[1], frame_s)
     tracker.analyse(frames, np.full(len(frames), -20.0), np.ones(len(frames), bool))
-    windows = [(i, w) for i in range(len(frames))
-               if (w := tracker.step(i, True, i == 0, False)) is not None]
+    windows = [(i, w) for i in range(len(frames)) if (w := tracker.step(i, True, i == 0, False)) is not None]
     first_i = round(config.first_after_s / frame_s) - 1
     assert windows[0][0] == first_i
     assert all(b - a == round(config.interval_s / frame_s) for (a, _), (b, _) in zip(windows, windows[1:]))
@@ -108,12 +107,17 @@ def test_spectral_flux_grows_with_spectral_change_not_with_level() -> None:
     at any level, and the first speech frame after silence has no flux to report."""
     rate_hz = 8000
     steady = _frames(_voice(150.0, rate_hz), rate_hz)
-    dull, bright = _frames(_voice(150.0, rate_hz, bright=0.0), rate_hz), _frames(_voice(150.0, rate_hz, bright=1.5), rate_hz)
+    dull, bright = (
+        _frames(_voice(150.0, rate_hz, bright=0.0), rate_hz),
+        _frames(_voice(150.0, rate_hz, bright=1.5), rate_hz),
+    )
     moving = np.where((np.arange(len(dull)) % 2 == 0)[:, None], dull, bright)
     speech = np.ones(len(steady), bool)
     speech[:3] = False
-    flux = {name: FrameAnalyser(ProsodyConfig(), rate_hz, steady.shape[1])(x, speech).flux
-            for name, x in (("steady", steady), ("moving", moving), ("quiet", (moving * 0.1).astype(np.int16)))}
+    flux = {
+        name: FrameAnalyser(ProsodyConfig(), rate_hz, steady.shape[1])(x, speech).flux
+        for name, x in (("steady", steady), ("moving", moving), ("quiet", (moving * 0.1).astype(np.int16)))
+    }
     assert np.isnan(flux["steady"][:4]).all() and np.isfinite(flux["steady"][4:]).all()
     assert np.median(flux["moving"][4:]) > 10 * np.median(flux["steady"][4:])
     assert np.allclose(flux["quiet"][4:], flux["moving"][4:], rtol=0.05)
@@ -126,8 +130,16 @@ def test_flux_does_not_depend_on_how_frames_are_grouped_in_blocks() -> None:
     speech[10:12] = False
     whole = FrameAnalyser(ProsodyConfig(), rate_hz, frames.shape[1])(frames, speech).flux
     analyser = FrameAnalyser(ProsodyConfig(), rate_hz, frames.shape[1])
-    parts = np.concatenate([np.concatenate([analyser(frames[a:a], speech[a:a]).flux,  # live: a chunk under a frame
-                                            analyser(frames[a:a + 7], speech[a:a + 7]).flux])
-                            for a in range(0, len(frames), 7)])
+    parts = np.concatenate(
+        [
+            np.concatenate(
+                [
+                    analyser(frames[a:a], speech[a:a]).flux,  # live: a chunk under a frame
+                    analyser(frames[a : a + 7], speech[a : a + 7]).flux,
+                ]
+            )
+            for a in range(0, len(frames), 7)
+        ]
+    )
     assert np.array_equal(np.isnan(whole), np.isnan(parts))
     assert np.allclose(whole[np.isfinite(whole)], parts[np.isfinite(parts)])

@@ -39,12 +39,20 @@ def test_agent_channel_swaps_roles(talkover_call: Path) -> None:
     assert events[0]["roles"] == {"0": "customer", "1": "agent"}
 
 
-@pytest.mark.parametrize("subtype,rate_hz", [
-    ("PCM_16", 8000), ("PCM_24", 44100), ("PCM_32", 48000), ("FLOAT", 22050),
-    ("ULAW", 8000), ("ALAW", 8000),
-])
-def test_every_format_and_rate_gives_the_same_interruption(talkover_call: Path, tmp_path: Path,
-                                                             subtype: str, rate_hz: int) -> None:
+@pytest.mark.parametrize(
+    "subtype,rate_hz",
+    [
+        ("PCM_16", 8000),
+        ("PCM_24", 44100),
+        ("PCM_32", 48000),
+        ("FLOAT", 22050),
+        ("ULAW", 8000),
+        ("ALAW", 8000),
+    ],
+)
+def test_every_format_and_rate_gives_the_same_interruption(
+    talkover_call: Path, tmp_path: Path, subtype: str, rate_hz: int
+) -> None:
     import soxr
 
     audio, src_rate = sf.read(talkover_call, dtype="float32")

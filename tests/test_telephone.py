@@ -9,8 +9,14 @@ import pytest
 import soundfile as sf
 
 from coolhead.audio.levels import speech_level_dbfs
-from coolhead.audio.telephone import (PHONE_RATE_HZ, mulaw_decode, mulaw_encode, normalise_level,
-                                      telephone_band, write_mulaw_wav)
+from coolhead.audio.telephone import (
+    PHONE_RATE_HZ,
+    mulaw_decode,
+    mulaw_encode,
+    normalise_level,
+    telephone_band,
+    write_mulaw_wav,
+)
 
 
 def _tone(freq_hz: float, rate_hz: int, seconds: float = 1.0, amplitude: float = 0.3) -> np.ndarray:
@@ -19,7 +25,7 @@ def _tone(freq_hz: float, rate_hz: int, seconds: float = 1.0, amplitude: float =
 
 
 def _rms_db(x: np.ndarray) -> float:
-    core = x[len(x) // 10: -len(x) // 10]  # away from the edges
+    core = x[len(x) // 10 : -len(x) // 10]  # away from the edges
     return 10 * np.log10(max(float(np.mean(core.astype(np.float64) ** 2)), 1e-20))
 
 
@@ -71,8 +77,9 @@ def test_noise_is_seeded_and_at_the_asked_level() -> None:
 
 def test_normalise_level_sets_the_speech_level_with_one_gain() -> None:
     rng = np.random.default_rng(0)
-    talk = np.concatenate([np.zeros(8000), 0.01 * rng.standard_normal(16000), np.zeros(8000),
-                           0.02 * rng.standard_normal(16000)]).astype(np.float32)
+    talk = np.concatenate(
+        [np.zeros(8000), 0.01 * rng.standard_normal(16000), np.zeros(8000), 0.02 * rng.standard_normal(16000)]
+    ).astype(np.float32)
     out = normalise_level(talk, 16000, target_dbfs=-20)
     assert speech_level_dbfs(out, 16000) == pytest.approx(-20, abs=0.5)
     ratio = out[talk != 0] / talk[talk != 0]
@@ -80,8 +87,9 @@ def test_normalise_level_sets_the_speech_level_with_one_gain() -> None:
 
 
 def test_write_mulaw_wav_is_8_khz_ulaw_and_lossless_after_telephone_band(tmp_path) -> None:
-    stereo = np.stack([telephone_band(_tone(440, 16000), 16000, seed=0),
-                       telephone_band(_tone(880, 16000), 16000, seed=1)], axis=1)
+    stereo = np.stack(
+        [telephone_band(_tone(440, 16000), 16000, seed=0), telephone_band(_tone(880, 16000), 16000, seed=1)], axis=1
+    )
     path = tmp_path / "call.wav"
     write_mulaw_wav(path, stereo)
     info = sf.info(str(path))

@@ -42,9 +42,11 @@ def list_input_devices() -> list[InputDevice]:
     """All devices that can record, as PortAudio sees them now."""
     sd = _sounddevice()
     hostapis = sd.query_hostapis()
-    return [InputDevice(i, d["name"], d["max_input_channels"], d["default_samplerate"],
-                        hostapis[d["hostapi"]]["name"])
-            for i, d in enumerate(sd.query_devices()) if d["max_input_channels"] > 0]
+    return [
+        InputDevice(i, d["name"], d["max_input_channels"], d["default_samplerate"], hostapis[d["hostapi"]]["name"])
+        for i, d in enumerate(sd.query_devices())
+        if d["max_input_channels"] > 0
+    ]
 
 
 def describe_devices(devices: list[InputDevice]) -> str:
@@ -59,8 +61,7 @@ def find_device(spec: str, devices: list[InputDevice]) -> InputDevice:
     if spec.strip().isdigit():
         matches = [d for d in devices if d.index == int(spec)]
     else:
-        matches = [d for d in devices if d.name == spec] or [
-            d for d in devices if spec.lower() in d.name.lower()]
+        matches = [d for d in devices if d.name == spec] or [d for d in devices if spec.lower() in d.name.lower()]
     if len(matches) == 1:
         return matches[0]
     problem = "matches several devices" if matches else "not found"
@@ -109,8 +110,15 @@ class Capture:
     device was unplugged or its sound server went away.
     """
 
-    def __init__(self, streams: list[StreamSpec], rate_hz: int, block_s: float = 0.05,
-                 queue_s: float = 5.0, stall_s: float = 2.0, first_audio_s: float = 10.0) -> None:
+    def __init__(
+        self,
+        streams: list[StreamSpec],
+        rate_hz: int,
+        block_s: float = 0.05,
+        queue_s: float = 5.0,
+        stall_s: float = 2.0,
+        first_audio_s: float = 10.0,
+    ) -> None:
         self.specs = streams
         self.rate_hz = rate_hz
         self.block_frames = max(1, int(round(rate_hz * block_s)))
@@ -137,17 +145,25 @@ class Capture:
         sd = _sounddevice()
         for i, spec in enumerate(self.specs):
             try:
-                sd.check_input_settings(device=spec.device.index, channels=spec.channels,
-                                        samplerate=self.rate_hz, dtype="float32")
-                stream = sd.InputStream(device=spec.device.index, channels=spec.channels,
-                                        samplerate=self.rate_hz, blocksize=self.block_frames,
-                                        dtype="float32", callback=self._callback_for(i),
-                                        finished_callback=self._finished_for(i))
+                sd.check_input_settings(
+                    device=spec.device.index, channels=spec.channels, samplerate=self.rate_hz, dtype="float32"
+                )
+                stream = sd.InputStream(
+                    device=spec.device.index,
+                    channels=spec.channels,
+                    samplerate=self.rate_hz,
+                    blocksize=self.block_frames,
+                    dtype="float32",
+                    callback=self._callback_for(i),
+                    finished_callback=self._finished_for(i),
+                )
             except (sd.PortAudioError, ValueError) as exc:
                 self.stop()
-                raise CaptureError(f"cannot open input device {spec.device.index} '{spec.device.name}' "
-                                   f"({spec.channels} ch, {self.rate_hz} Hz): {_reason(exc)}; "
-                                   f"{describe_devices(list_input_devices())}") from None
+                raise CaptureError(
+                    f"cannot open input device {spec.device.index} '{spec.device.name}' "
+                    f"({spec.channels} ch, {self.rate_hz} Hz): {_reason(exc)}; "
+                    f"{describe_devices(list_input_devices())}"
+                ) from None
             self._streams.append(stream)
         self._started_s = time.perf_counter()
         self._last_callback_s = [self._started_s] * len(self.specs)
@@ -210,11 +226,13 @@ class Capture:
                 self._delivered[stream] = True
                 if all(self._delivered):
                     self.first_block.set()
+
         return callback
 
     def _finished_for(self, stream: int):
         def finished() -> None:
             self._mark_lost(stream, "the stream ended (device unplugged or sound server gone)")
+
         return finished
 
 
@@ -230,8 +248,9 @@ def pick_rate_hz(streams: list[StreamSpec], preferred_hz: int) -> int:
     sd = _sounddevice()
     try:
         for spec in streams:
-            sd.check_input_settings(device=spec.device.index, channels=spec.channels,
-                                    samplerate=preferred_hz, dtype="float32")
+            sd.check_input_settings(
+                device=spec.device.index, channels=spec.channels, samplerate=preferred_hz, dtype="float32"
+            )
         return preferred_hz
     except (sd.PortAudioError, ValueError):
         return int(streams[0].device.default_rate_hz)

@@ -27,4 +27,4 @@ def fir_filter(x: np.ndarray, h: np.ndarray) -> np.ndarray:
     n_fft = 1 << int(np.ceil(np.log2(len(x) + len(h) - 1)))
     y = np.fft.irfft(np.fft.rfft(x, n_fft) * np.fft.rfft(h, n_fft), n_fft)
     delay = (len(h) - 1) // 2
-    return y[delay: delay + len(x)]
+    return y[delay : delay + len(x)]

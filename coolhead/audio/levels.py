@@ -26,8 +26,9 @@ def frame_levels_dbfs(x: np.ndarray, rate_hz: int, frame_s: float = ACTIVITY_FRA
     return 10.0 * np.log10(np.maximum(mean_square, 1e-12))
 
 
-def energy_activity(x: np.ndarray, rate_hz: int, below_peak_db: float = 20.0,
-                    above_floor_db: float = 10.0, floor_dbfs: float = -70.0) -> np.ndarray:
+def energy_activity(
+    x: np.ndarray, rate_hz: int, below_peak_db: float = 20.0, above_floor_db: float = 10.0, floor_dbfs: float = -70.0
+) -> np.ndarray:
     """Which 10 ms frames of one talker's mono float audio hold speech, by energy alone.
 
     A frame is active when it is within ``below_peak_db`` of the clip's loud speech (95th

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-
-import re
-import struct
 
 import numpy as np
 import soundfile as sf
@@ -76,8 +75,15 @@ def probe_call(path: str | Path, agent_channel: int = 0) -> CallInfo:
     truncated_from_s = None
     if declared and int(declared["declared"]) > int(declared["present"]):
         truncated_from_s = duration_s * int(declared["declared"]) / max(int(declared["present"]), 1)
-    return CallInfo(str(path), int(info.samplerate), int(info.channels), duration_s,
-                    info.subtype, channel_roles(info.channels, agent_channel), truncated_from_s)
+    return CallInfo(
+        str(path),
+        int(info.samplerate),
+        int(info.channels),
+        duration_s,
+        info.subtype,
+        channel_roles(info.channels, agent_channel),
+        truncated_from_s,
+    )
 
 
 def read_chunks(info: CallInfo, rate_hz: int, chunk_s: float) -> Iterator[Chunk]:

@@ -15,8 +15,9 @@ class StreamResampler:
 
     def __init__(self, in_rate_hz: int, out_rate_hz: int) -> None:
         self.identity = in_rate_hz == out_rate_hz
-        self._stream = None if self.identity else soxr.ResampleStream(
-            in_rate_hz, out_rate_hz, 1, dtype="float32", quality="HQ")
+        self._stream = (
+            None if self.identity else soxr.ResampleStream(in_rate_hz, out_rate_hz, 1, dtype="float32", quality="HQ")
+        )
 
     def __call__(self, block: np.ndarray, last: bool = False) -> np.ndarray:
         if self._stream is None:

@@ -55,13 +55,14 @@ def telephone_band(x: np.ndarray, rate_hz: int, noise_db: float | None = -45.0, 
     y = fir_filter(y.astype(np.float64), h)
     if noise_db is not None and len(y):
         noise = fir_filter(np.random.default_rng(seed).standard_normal(len(y)), h)
-        y += noise * 10 ** (noise_db / 20) / max(float(np.sqrt(np.mean(noise ** 2))), 1e-12)
+        y += noise * 10 ** (noise_db / 20) / max(float(np.sqrt(np.mean(noise**2))), 1e-12)
     pcm = (np.clip(y, -1.0, 1.0 - 1 / 32768) * 32768).astype(np.int16)
     return (mulaw_decode(mulaw_encode(pcm)) / 32768).astype(np.float32)
 
 
-def normalise_level(x: np.ndarray, rate_hz: int, target_dbfs: float = PHONE_SPEECH_LEVEL_DBFS,
-                    peak_limit: float = 0.99) -> np.ndarray:
+def normalise_level(
+    x: np.ndarray, rate_hz: int, target_dbfs: float = PHONE_SPEECH_LEVEL_DBFS, peak_limit: float = 0.99
+) -> np.ndarray:
     """One fixed gain for a whole channel so its speech sits at ``target_dbfs`` (peaks kept below
     ``peak_limit``). A per-call gain, not an AGC: level changes within the call survive."""
     level_db = speech_level_dbfs(x, rate_hz)
@@ -79,8 +80,13 @@ def telephone_call(audio: np.ndarray, rate_hz: int, noise_db: float = -45.0, see
     ``telephone_band`` with its own noise seed. Returns float32 at 8 kHz, same channel layout."""
     if audio.ndim == 1:
         return telephone_band(normalise_level(audio, rate_hz), rate_hz, noise_db, seed)
-    return np.stack([telephone_band(normalise_level(audio[:, ch], rate_hz), rate_hz, noise_db, seed + ch)
-                     for ch in range(audio.shape[1])], axis=1)
+    return np.stack(
+        [
+            telephone_band(normalise_level(audio[:, ch], rate_hz), rate_hz, noise_db, seed + ch)
+            for ch in range(audio.shape[1])
+        ],
+        axis=1,
+    )
 
 
 def write_mulaw_wav(path: str | Path, audio: np.ndarray) -> None:

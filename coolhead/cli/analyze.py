@@ -12,8 +12,8 @@ from coolhead.config import Config
 from coolhead.events import Event
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.replay import replay_call
-from coolhead.sinks.timeline import describe
 from coolhead.sinks.jsonl import JsonlWriter
+from coolhead.sinks.timeline import describe
 from coolhead.sinks.vtt import VttWriter
 
 HELP = """\
@@ -28,20 +28,33 @@ Outputs: a timeline on stdout (time, who, what) for each call; with --events FIL
 call) or --out DIR (one FILE.jsonl per call) the full event stream as JSON Lines, written and
 flushed as events happen (contract: docs/events.md). With speech-to-text on (default when a
 model is found; docs/stt.md) the stream has `words` events and phrase cues; --vtt FILE.vtt (one call)
-or --out DIR (also one CALL.vtt per call) writes a WebVTT transcript with the cues in place. Exit status 1 if any call failed; the
-others are still processed."""
+or --out DIR (also one CALL.vtt per call) writes a WebVTT transcript with the cues in place. Exit
+status 1 if any call failed; the others are still processed."""
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("analyze", help="replay recorded calls and report events",
-                              description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = subparsers.add_parser(
+        "analyze",
+        help="replay recorded calls and report events",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("paths", nargs="+", metavar="CALL_OR_DIR", help="audio files or directories of them")
     p.add_argument("--events", metavar="FILE.jsonl", help="write the event stream of a single call here")
     p.add_argument("--out", metavar="DIR", help="write one CALL.jsonl per call into DIR")
-    p.add_argument("--agent-channel", type=int, choices=(0, 1), default=0,
-                   help="channel holding the agent in stereo calls (default 0; the other is the customer)")
-    p.add_argument("--speed", type=float, metavar="X",
-                   help="replay at X times real time (e.g. 1 for a live-like demo); default: full speed")
+    p.add_argument(
+        "--agent-channel",
+        type=int,
+        choices=(0, 1),
+        default=0,
+        help="channel holding the agent in stereo calls (default 0; the other is the customer)",
+    )
+    p.add_argument(
+        "--speed",
+        type=float,
+        metavar="X",
+        help="replay at X times real time (e.g. 1 for a live-like demo); default: full speed",
+    )
     p.add_argument("--vtt", metavar="FILE.vtt", help="write a WebVTT transcript of a single call here")
     add_stt_options(p)
     p.add_argument("--quiet", action="store_true", help="no timeline, only errors and a summary")
@@ -61,14 +74,16 @@ def run(args: argparse.Namespace) -> int:
     stt = speech_to_text(args, config)
     failed = 0
     for path in paths:
-        events_path = Path(args.events) if args.events else (
-            Path(args.out) / f"{path.stem}.jsonl" if args.out else None)
+        events_path = (
+            Path(args.events) if args.events else (Path(args.out) / f"{path.stem}.jsonl" if args.out else None)
+        )
         show = not args.quiet
         if show and len(paths) > 1:
             print(f"== {path}")
         try:
-            vtt_path = Path(args.vtt) if args.vtt else (
-                Path(args.out) / f"{path.stem}.vtt" if args.out and stt else None)
+            vtt_path = (
+                Path(args.vtt) if args.vtt else (Path(args.out) / f"{path.stem}.vtt" if args.out and stt else None)
+            )
             _analyze_one(path, events_path, config, args.agent_channel, show, args.speed, stt, vtt_path)
         except AudioError as exc:
             error(str(exc))
@@ -81,8 +96,16 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _analyze_one(path: Path, events_path: Path | None, config: Config, agent_channel: int, show: bool,
-                 speed: float | None, stt: SpeechToText | None = None, vtt_path: Path | None = None) -> None:
+def _analyze_one(
+    path: Path,
+    events_path: Path | None,
+    config: Config,
+    agent_channel: int,
+    show: bool,
+    speed: float | None,
+    stt: SpeechToText | None = None,
+    vtt_path: Path | None = None,
+) -> None:
     info = probe_call(path, agent_channel)
     writer = JsonlWriter(events_path) if events_path else None
     vtt = VttWriter(vtt_path) if vtt_path else None
@@ -93,8 +116,10 @@ def _analyze_one(path: Path, events_path: Path | None, config: Config, agent_cha
         if vtt is not None:
             vtt.write(event)
         if event["type"] == "call" and event["roles"] == {"0": MIX_ROLE}:
-            note(f"{path}: mono recording: one mixed stream; interruptions can't be attributed "
-                 "to agent or customer without speaker separation")
+            note(
+                f"{path}: mono recording: one mixed stream; interruptions can't be attributed "
+                "to agent or customer without speaker separation"
+            )
         line = describe(event) if show else None
         if line:
             print(line, flush=True)

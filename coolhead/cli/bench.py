@@ -11,17 +11,28 @@ DEFAULT_SAMPLE = Path(__file__).resolve().parents[2] / "samples"
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("bench", help="measure throughput (x real time) stage by stage",
-                              description="Repeat a sample call to a long call and time each layer of the "
-                                          "replay path on one core, for 16 kHz PCM and 8 kHz u-law input; "
-                                          "then the same with transcripts, per installed Whisper model, "
-                                          "and `analyze` in a fresh process (model loading included).")
+    p = subparsers.add_parser(
+        "bench",
+        help="measure throughput (x real time) stage by stage",
+        description="Repeat a sample call to a long call and time each layer of the "
+        "replay path on one core, for 16 kHz PCM and 8 kHz u-law input; "
+        "then the same with transcripts, per installed Whisper model, "
+        "and `analyze` in a fresh process (model loading included).",
+    )
     p.add_argument("--sample", type=Path, help="call to repeat (default: the first WAV in samples/)")
     p.add_argument("--minutes", type=float, default=10.0, help="length of the benchmark call (default 10)")
-    p.add_argument("--stt-minutes", type=float, default=1.0,
-                   help="length of the call timed with transcripts, per installed Whisper model (default 1)")
-    p.add_argument("--record", type=Path, default=Path("bench/results.jsonl"),
-                   help="append the figures here as one JSON line (default bench/results.jsonl)")
+    p.add_argument(
+        "--stt-minutes",
+        type=float,
+        default=1.0,
+        help="length of the call timed with transcripts, per installed Whisper model (default 1)",
+    )
+    p.add_argument(
+        "--record",
+        type=Path,
+        default=Path("bench/results.jsonl"),
+        help="append the figures here as one JSON line (default bench/results.jsonl)",
+    )
     add_config_option(p)
     p.set_defaults(func=run)
 

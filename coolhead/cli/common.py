@@ -12,8 +12,7 @@ AUDIO_SUFFIXES = (".wav", ".flac")
 
 
 def add_config_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", metavar="FILE.toml",
-                        help="settings overriding the defaults (see docs/config.md)")
+    parser.add_argument("--config", metavar="FILE.toml", help="settings overriding the defaults (see docs/config.md)")
 
 
 def load_config(args: argparse.Namespace) -> Config:

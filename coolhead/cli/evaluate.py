@@ -24,11 +24,16 @@ utterance, no onset); lower_voice recall and delay (within 10 s of each agent_lo
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("eval", help="score event streams against ground truth",
-                              description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = subparsers.add_parser(
+        "eval",
+        help="score event streams against ground truth",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("events", nargs="+", metavar="EVENTS", help="JSONL files or directories of them")
-    p.add_argument("--truth", nargs="+", required=True, metavar="TRUTH",
-                   help="ground-truth JSON files or directories of them")
+    p.add_argument(
+        "--truth", nargs="+", required=True, metavar="TRUTH", help="ground-truth JSON files or directories of them"
+    )
     p.add_argument("--json", metavar="FILE", help="also write the figures as JSON here")
     p.set_defaults(func=run)
 

@@ -24,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coolhead",
         description="Offline voice pipeline for call centers: finds interruptions and rising anger "
-                    "in agent/customer audio and tells the agent what to do.")
+        "in agent/customer audio and tells the agent what to do.",
+    )
     parser.add_argument("--version", action="version", version=f"coolhead {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in SUBCOMMANDS:

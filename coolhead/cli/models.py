@@ -22,15 +22,23 @@ offline. --catalog FILE.json points at another catalog (e.g. a company mirror)."
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    p = subparsers.add_parser("models", help="list speech models; download official vosk models",
-                              description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = subparsers.add_parser(
+        "models",
+        help="list speech models; download official vosk models",
+        description=HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = p.add_subparsers(dest="models_command", required=True, metavar="ACTION")
     sub.add_parser("list", help="models found on this machine and models that can be pulled")
     pull_p = sub.add_parser("pull", help="download, verify and unpack an official vosk model")
     pull_p.add_argument("name", metavar="NAME", help="model name as `coolhead models list` shows it")
     for q in (p, pull_p):
-        q.add_argument("--catalog", metavar="FILE.json", default=str(DEFAULT_CATALOG),
-                       help="model catalog (name -> url, size, sha256)")
+        q.add_argument(
+            "--catalog",
+            metavar="FILE.json",
+            default=str(DEFAULT_CATALOG),
+            help="model catalog (name -> url, size, sha256)",
+        )
     p.set_defaults(func=run)
 
 
@@ -63,5 +71,4 @@ def _list(catalog) -> int:
 
 
 def _progress(got: int, total: int) -> None:
-    print(f"\r{got / 1e6:.1f} of {total / 1e6:.1f} MB", end="" if got < total else "\n",
-          file=sys.stderr, flush=True)
+    print(f"\r{got / 1e6:.1f} of {total / 1e6:.1f} MB", end="" if got < total else "\n", file=sys.stderr, flush=True)

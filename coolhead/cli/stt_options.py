@@ -13,10 +13,13 @@ from coolhead.pipeline.stt_setup import backend_for_run
 
 def add_stt_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-stt", action="store_true", help="no speech-to-text (acoustic cues only)")
-    parser.add_argument("--model", metavar="PATH|NAME",
-                        help="a vosk or Whisper CTranslate2 model directory, or an installed model's name "
-                             "(whisper-base); default: the fastest installed model for --lang "
-                             "(`coolhead models list`)")
+    parser.add_argument(
+        "--model",
+        metavar="PATH|NAME",
+        help="a vosk or Whisper CTranslate2 model directory, or an installed model's name "
+        "(whisper-base); default: the fastest installed model for --lang "
+        "(`coolhead models list`)",
+    )
     parser.add_argument("--lang", metavar="LANG", help="language of the calls (default: stt.language, en)")
 
 

@@ -144,7 +144,7 @@ def trim_clip(clip: np.ndarray, rate_hz: int) -> tuple[np.ndarray, np.ndarray]:
         raise PlacementError("clip holds no speech")
     first_f, last_f = runs[0][0], runs[-1][1]
     trimmed = np.zeros((last_f - first_f) * frame_len, np.float32)
-    piece = clip[first_f * frame_len: last_f * frame_len]
+    piece = clip[first_f * frame_len : last_f * frame_len]
     trimmed[: len(piece)] = piece
     return trimmed, _bridge(active[first_f:last_f], round(BRIDGE_S / ACTIVITY_FRAME_S))
 
@@ -199,16 +199,19 @@ class CallBuilder:
         n_samples = self.end_f() * self.frame_len + int(round(tail_s * self.rate_hz))
         audio = np.zeros((n_samples, 2), np.float32)
         channel_of = {role: int(ch) for ch, role in CHANNEL_ROLES.items()}
-        utterances = []
+        utterances: list[dict[str, str | float]] = []
         for p in self._placed:
             start = p.start_f * self.frame_len
-            audio[start: start + len(p.clip), channel_of[p.role]] += p.clip
-            utterances.append({"speaker": p.role, "start": _s(p.start_f), "end": _s(p.end_f),
-                               "emotion": p.emotion})
-        truth = {"call_id": self.call_id, "duration": round(n_samples / self.rate_hz, 3),
-                 "sample_rate": self.rate_hz, "channels": dict(CHANNEL_ROLES),
-                 "utterances": sorted(utterances, key=lambda u: u["start"]),
-                 **{key: list(values) for key, values in self._labels.items()}}
+            audio[start : start + len(p.clip), channel_of[p.role]] += p.clip
+            utterances.append({"speaker": p.role, "start": _s(p.start_f), "end": _s(p.end_f), "emotion": p.emotion})
+        truth = {
+            "call_id": self.call_id,
+            "duration": round(n_samples / self.rate_hz, 3),
+            "sample_rate": self.rate_hz,
+            "channels": dict(CHANNEL_ROLES),
+            "utterances": sorted(utterances, key=lambda u: float(u["start"])),
+            **{key: list(values) for key, values in self._labels.items()},
+        }
         return BuiltCall(np.clip(audio, -1.0, 1.0), self.rate_hz, truth)
 
 
@@ -220,8 +223,9 @@ def build_call(call_id: str, turns: list[Turn], rate_hz: int = BUILD_RATE_HZ, ta
     return builder.build(tail_s)
 
 
-def write_call(out_dir: str | Path, name: str, call: BuiltCall, phone: bool = False,
-               seed: int = 0, flac: bool = False) -> tuple[Path, Path]:
+def write_call(
+    out_dir: str | Path, name: str, call: BuiltCall, phone: bool = False, seed: int = 0, flac: bool = False
+) -> tuple[Path, Path]:
     """Save ``NAME.wav`` (or ``NAME.flac``) and ``NAME.json`` side by side.
 
     Clean: PCM16 at the build rate, WAV or (``flac``) FLAC. Phone: 8 kHz G.711 mu-law WAV after
@@ -242,8 +246,7 @@ def write_call(out_dir: str | Path, name: str, call: BuiltCall, phone: bool = Fa
     return wav_path, json_path
 
 
-def _place(call: CallBuilder, role: str, active: np.ndarray, place: Placement,
-           i: int) -> tuple[int, float | None]:
+def _place(call: CallBuilder, role: str, active: np.ndarray, place: Placement, i: int) -> tuple[int, float | None]:
     """Start frame of a new turn, and its overlap (s) with the other role for Interrupt/Latch.
 
     An interrupted turn is cut where its speaker yields.
@@ -281,9 +284,11 @@ def _place(call: CallBuilder, role: str, active: np.ndarray, place: Placement,
             kept = _trim_end(other.active[: start_f - other.start_f + int(round(place.yield_after_s / f))])
         other_end_f = other.start_f + len(kept)
         both_end_f = min(other_end_f, start_f + len(active))
-        if (other_end_f - start_f < kept_min_f
-                or _longest_run(~kept[start_f - lead_f - other.start_f:]) >= max_pause_f
-                or _longest_run(~active[: both_end_f - start_f]) >= max_pause_f):
+        if (
+            other_end_f - start_f < kept_min_f
+            or _longest_run(~kept[start_f - lead_f - other.start_f :]) >= max_pause_f
+            or _longest_run(~active[: both_end_f - start_f]) >= max_pause_f
+        ):
             continue
         overlap = _overlap_s(other.start_f, kept, start_f, active)
         if overlap >= place.min_overlap_s:
@@ -300,7 +305,7 @@ def _cut(placed: _Placed, n_frames: int, frame_len: int, fade_s: float = 0.02) -
     placed.active = placed.active[:n_frames]
     placed.clip = placed.clip[: n_frames * frame_len].copy()
     n_fade = min(len(placed.clip), int(fade_s / ACTIVITY_FRAME_S * frame_len))
-    placed.clip[len(placed.clip) - n_fade:] *= np.linspace(1.0, 0.0, n_fade, dtype=np.float32)
+    placed.clip[len(placed.clip) - n_fade :] *= np.linspace(1.0, 0.0, n_fade, dtype=np.float32)
 
 
 def _overlap_s(a_start_f: int, a_active: np.ndarray, b_start_f: int, b_active: np.ndarray) -> float:
@@ -308,7 +313,7 @@ def _overlap_s(a_start_f: int, a_active: np.ndarray, b_start_f: int, b_active: n
     lo, hi = max(a_start_f, b_start_f), min(a_start_f + len(a_active), b_start_f + len(b_active))
     if hi <= lo:
         return 0.0
-    both = a_active[lo - a_start_f: hi - a_start_f] & b_active[lo - b_start_f: hi - b_start_f]
+    both = a_active[lo - a_start_f : hi - a_start_f] & b_active[lo - b_start_f : hi - b_start_f]
     return round(float(np.count_nonzero(both)) * ACTIVITY_FRAME_S, 3)
 
 

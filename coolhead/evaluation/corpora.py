@@ -28,12 +28,10 @@ RATE_HZ = 16000
 SPLITS = ("tune", "report")
 
 LIBRISPEECH_SPEAKERS = {"tune": ("1089",), "report": ("251", "3536")}
-LIBRISPEECH_NAMED = {"testing_routine": "251", "another_engineer": "251", "i_tell_you": "251",
-                     "another_door": "3536"}
+LIBRISPEECH_NAMED = {"testing_routine": "251", "another_engineer": "251", "i_tell_you": "251", "another_door": "3536"}
 """The LibriSpeech clips saved under readable names, and their speakers (arm_samples_transcripts.md)."""
 LJSPEECH_IDS = {"tune": range(1, 17), "report": range(17, 33)}
-AMI_MEETINGS = {"tune": tuple(f"trn{i:02d}" for i in range(1, 10)),
-                "report": ("dev00", "dev01", "tst00", "tst01")}
+AMI_MEETINGS = {"tune": tuple(f"trn{i:02d}" for i in range(1, 10)), "report": ("dev00", "dev01", "tst00", "tst01")}
 
 AMI_GUARD_S = 0.3
 """An AMI stretch keeps this far from any other speaker's labelled speech."""
@@ -82,8 +80,9 @@ def split_clips(data_dir: str | Path, split: str) -> dict[str, list[Clip]]:
         for start, stop in phrase_bounds(clip.audio):
             if _rumble_db(clip.audio[start:stop]) > MAX_RUMBLE_DB:
                 continue
-            by_speaker[clip.speaker].append(Clip(clip.file, clip.start_s + start / RATE_HZ, clip.speaker,
-                                                 clip.audio[start:stop]))
+            by_speaker[clip.speaker].append(
+                Clip(clip.file, clip.start_s + start / RATE_HZ, clip.speaker, clip.audio[start:stop])
+            )
     return dict(sorted(by_speaker.items()))
 
 
@@ -97,18 +96,19 @@ def phrase_bounds(x: np.ndarray) -> list[tuple[int, int]]:
     min_pause_f = int(SPLIT_PAUSE_S / ACTIVITY_FRAME_S)
     # Cut points: middles of pauses.
     edges = np.diff(np.concatenate([[1], active.astype(np.int8), [1]]))
-    cuts = [(a + b) // 2 for a, b in zip(np.flatnonzero(edges == -1), np.flatnonzero(edges == 1))
-            if b - a >= min_pause_f]
+    cuts = [
+        (a + b) // 2 for a, b in zip(np.flatnonzero(edges == -1), np.flatnonzero(edges == 1)) if b - a >= min_pause_f
+    ]
     max_f = int(MAX_CLIP_S / ACTIVITY_FRAME_S)
-    pieces, start_f, last_cut = [], 0, None
-    for cut in cuts + [len(active)]:
+    pieces: list[tuple[int, int]] = []
+    start_f, last_cut = 0, None
+    for cut in [int(c) for c in cuts] + [len(active)]:
         if cut - start_f > max_f and last_cut is not None and last_cut > start_f:
             pieces.append((start_f, last_cut))
             start_f = last_cut
         last_cut = cut
     pieces.append((start_f, len(active)))
-    return [(a * frame_len, min(b * frame_len, len(x))) for a, b in pieces
-            if (b - a) * ACTIVITY_FRAME_S >= MIN_CLIP_S]
+    return [(a * frame_len, min(b * frame_len, len(x))) for a, b in pieces if (b - a) * ACTIVITY_FRAME_S >= MIN_CLIP_S]
 
 
 def _rumble_db(x: np.ndarray) -> float:
@@ -154,7 +154,7 @@ def _ami(data_dir: Path, split: str) -> list[Clip]:
 
 def _single_speaker_stretches(segments: list[tuple[str, float, float]]) -> list[tuple[str, float, float]]:
     """Parts of each speaker's segments at least ``AMI_GUARD_S`` away from everyone else's."""
-    out = []
+    out: list[tuple[str, float, float]] = []
     for speaker, start_s, stop_s in sorted(segments, key=lambda s: s[1]):
         pieces = [(start_s, stop_s)]
         for other, o_start, o_stop in segments:

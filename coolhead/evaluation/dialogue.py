@@ -12,8 +12,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from coolhead.audio.levels import speech_level_dbfs
-from coolhead.evaluation.callbuilder import (BUILD_RATE_HZ, BuiltCall, CallBuilder, Gap, Interrupt, Latch,
-                                             PlacementError, Turn)
+from coolhead.evaluation.callbuilder import (
+    BUILD_RATE_HZ,
+    BuiltCall,
+    CallBuilder,
+    Gap,
+    Interrupt,
+    Latch,
+    PlacementError,
+    Turn,
+)
 
 
 @dataclass(frozen=True)
@@ -32,8 +40,13 @@ class DialogueStyle:
     """...varied by up to this much from phrase to phrase."""
 
 
-def random_call(call_id: str, clips: dict[str, Sequence[np.ndarray]], n_turns: int,
-                rng: np.random.Generator, style: DialogueStyle = DialogueStyle()) -> BuiltCall:
+def random_call(
+    call_id: str,
+    clips: dict[str, Sequence[np.ndarray]],
+    n_turns: int,
+    rng: np.random.Generator,
+    style: DialogueStyle = DialogueStyle(),
+) -> BuiltCall:
     """A call of ``n_turns`` alternating turns, the agent first, drawing phrases from
     ``clips[role]`` (mono float at 16 kHz) in a shuffled cycle."""
     order = {role: _cycle(len(c), rng) for role, c in clips.items()}
@@ -45,6 +58,7 @@ def random_call(call_id: str, clips: dict[str, Sequence[np.ndarray]], n_turns: i
         clip = _at_level(clip, level_db[role] + float(rng.uniform(-1, 1)) * style.level_jitter_db)
         gap = Gap(round(float(rng.uniform(*style.gap_s)), 2))
         draw = float(rng.random())
+        place: Gap | Interrupt | Latch
         if i == 0 or draw >= style.p_interrupt + style.p_latch:
             place = gap
         elif draw < style.p_interrupt:

@@ -43,7 +43,9 @@ class EmotionCorpus:
         for emotion, path in self.clip_files(Path(data_dir) / self.name, speaker):
             audio, rate_hz = sf.read(str(path), dtype="float32")
             if rate_hz != BUILD_RATE_HZ or audio.ndim != 1:
-                raise ValueError(f"{path}: expected mono {BUILD_RATE_HZ} Hz, got {audio.ndim} channel(s) at {rate_hz} Hz")
+                raise ValueError(
+                    f"{path}: expected mono {BUILD_RATE_HZ} Hz, got {audio.ndim} channel(s) at {rate_hz} Hz"
+                )
             pools["angry" if emotion == ANGRY_EMOTION else "calm"].append((emotion, audio))
         if not pools["calm"] or not pools["angry"]:
             raise ValueError(f"{self.name} speaker {speaker}: needs both calm and angry clips")
@@ -72,20 +74,31 @@ def _nemo_files(root: Path, speaker: str) -> list[tuple[str, Path]]:
     """Rows of ``data.tsv`` (file_id, emotion, ..., speaker_id); audio in ``samples/``."""
     with open(root / "data.tsv", encoding="utf-8", newline="") as f:
         rows = [r for r in csv.DictReader(f, delimiter="\t") if r["speaker_id"] == speaker]
-    return [(NEMO_EMOTIONS[r["emotion"]], root / "samples" / r["file_id"])
-            for r in sorted(rows, key=lambda r: r["file_id"]) if r["emotion"] in NEMO_EMOTIONS]
+    return [
+        (NEMO_EMOTIONS[r["emotion"]], root / "samples" / r["file_id"])
+        for r in sorted(rows, key=lambda r: r["file_id"])
+        if r["emotion"] in NEMO_EMOTIONS
+    ]
 
 
 RAVDESS = EmotionCorpus(
-    name="ravdess", language="en",
-    splits={"tune": tuple(f"{a:02d}" for a in range(1, 17)),  # actors 1-16
-            "test": tuple(f"{a:02d}" for a in range(17, 25))},  # 17-24: 4 f, 4 m
-    clip_files=_ravdess_files)
+    name="ravdess",
+    language="en",
+    splits={
+        "tune": tuple(f"{a:02d}" for a in range(1, 17)),  # actors 1-16
+        "test": tuple(f"{a:02d}" for a in range(17, 25)),
+    },  # 17-24: 4 f, 4 m
+    clip_files=_ravdess_files,
+)
 
 NEMO = EmotionCorpus(
-    name="nemo", language="pl",
-    splits={"tune": ("EB0", "IC0", "KS0", "MP0", "TP0"),  # 2 f, 3 m
-            "test": ("KD0", "MK0", "SM0", "WR0")},  # 2 f, 2 m
-    clip_files=_nemo_files)
+    name="nemo",
+    language="pl",
+    splits={
+        "tune": ("EB0", "IC0", "KS0", "MP0", "TP0"),  # 2 f, 3 m
+        "test": ("KD0", "MK0", "SM0", "WR0"),
+    },  # 2 f, 2 m
+    clip_files=_nemo_files,
+)
 
 CORPORA: dict[str, EmotionCorpus] = {"ravdess": RAVDESS, "nemo": NEMO}

@@ -11,9 +11,9 @@ from statistics import median
 
 import numpy as np
 
+from coolhead.cue_kinds import ANGER_CUES, ESCALATION_CUES, CueKind
 from coolhead.evaluation.truth import Truth
 from coolhead.events import Event
-from coolhead.cue_kinds import ANGER_CUES, ESCALATION_CUES, CueKind
 
 TOLERANCE_S = 0.5
 """An interruption is found if one by the same role starts within this of the labelled one."""
@@ -23,8 +23,9 @@ PAUSE_MAX_DELAY_S = 1.0
 
 def match_times(found_s: list[float], truth_s: list[float], tolerance_s: float) -> list[tuple[int, int]]:
     """Greedy one-to-one matching of times, closest pairs first: (found index, truth index)."""
-    pairs = sorted((abs(f - t), i, j) for i, f in enumerate(found_s) for j, t in enumerate(truth_s)
-                   if abs(f - t) <= tolerance_s)
+    pairs = sorted(
+        (abs(f - t), i, j) for i, f in enumerate(found_s) for j, t in enumerate(truth_s) if abs(f - t) <= tolerance_s
+    )
     used_f: set[int] = set()
     used_t: set[int] = set()
     out = []
@@ -71,10 +72,13 @@ def summarise(counts: Counter, pause_delays: list[float | None]) -> dict[str, fl
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     hits = [d for d in pause_delays if d is not None]
     return {
-        "interruptions_true": tp + fn, "interruptions_found": tp + fp,
-        "interruption_precision": round(precision, 4), "interruption_recall": round(recall, 4),
+        "interruptions_true": tp + fn,
+        "interruptions_found": tp + fp,
+        "interruption_precision": round(precision, 4),
+        "interruption_recall": round(recall, 4),
         "interruption_f1": round(f1, 4),
-        "latches": counts["latches"], "latches_flagged": counts["latches_flagged"],
+        "latches": counts["latches"],
+        "latches_flagged": counts["latches_flagged"],
         "agent_interruptions": len(pause_delays),
         "pause_recall": round(len(hits) / len(pause_delays), 4) if pause_delays else None,
         "pause_delay_median_s": round(median(hits), 3) if hits else None,
@@ -145,8 +149,9 @@ def rankdata(x: np.ndarray) -> np.ndarray:
     return (sums / counts)[inverse]
 
 
-def onset_delays_s(events: list[Event], onsets_s: list[float], kinds: tuple[str, ...],
-                   max_delay_s: float) -> list[float | None]:
+def onset_delays_s(
+    events: list[Event], onsets_s: list[float], kinds: tuple[str, ...], max_delay_s: float
+) -> list[float | None]:
     """For each onset: delay of the first cue of ``kinds`` at or after it (within ``max_delay_s``), or None."""
     cues_s = sorted(e["t"] for e in events if e["type"] == "cue" and e["cue"] in kinds)
     delays: list[float | None] = []
@@ -158,8 +163,11 @@ def onset_delays_s(events: list[Event], onsets_s: list[float], kinds: tuple[str,
 
 def is_calm_call(truth: Truth) -> bool:
     """No anger onset, no agent raising their voice, no angry utterance."""
-    return not truth["anger_onsets"] and not truth["agent_loud_onsets"] and all(
-        u["emotion"] != "angry" for u in truth["utterances"])
+    return (
+        not truth["anger_onsets"]
+        and not truth["agent_loud_onsets"]
+        and all(u["emotion"] != "angry" for u in truth["utterances"])
+    )
 
 
 def score_anger_cues(events: list[Event], truth: Truth) -> Counter:
@@ -179,11 +187,14 @@ def score_anger_cues(events: list[Event], truth: Truth) -> Counter:
     return counts
 
 
-def summarise_anger(counts: Counter, samples: dict[str, tuple[list[float], list[float]]],
-                    zscores: dict[str, tuple[list[float], list[float]]],
-                    escalation_delays: list[float | None],
-                    lower_voice_delays: list[float | None]) -> dict[str, float | int | None]:
-    out: dict[str, float | int | None] = {}
+def summarise_anger(
+    counts: Counter,
+    samples: dict[str, tuple[list[float], list[float]]],
+    zscores: dict[str, tuple[list[float], list[float]]],
+    escalation_delays: list[float | None],
+    lower_voice_delays: list[float | None],
+) -> dict[str, float | int | str | None]:
+    out: dict[str, float | int | str | None] = {}
     for role in ("customer", "agent"):
         pos, neg = samples.get(role, ([], []))
         value = auc(pos, neg)
@@ -193,7 +204,9 @@ def summarise_anger(counts: Counter, samples: dict[str, tuple[list[float], list[
         out[f"anger_samples_{role}"] = f"{len(pos)} angry / {len(neg)} not"
     out.update(_delay_summary("escalation", escalation_delays))
     total = counts["escalation_cues"]
-    out["escalation_cues_before_onset_share"] = round(counts["escalation_cues_before_onset"] / total, 4) if total else None
+    out["escalation_cues_before_onset_share"] = (
+        round(counts["escalation_cues_before_onset"] / total, 4) if total else None
+    )
     minutes = counts["calm_ms"] / 60000
     out["calm_minutes"] = round(minutes, 2)
     for kind in ANGER_CUES:
@@ -206,7 +219,9 @@ def summarise_anger(counts: Counter, samples: dict[str, tuple[list[float], list[
 
 def _delay_summary(name: str, delays: list[float | None]) -> dict[str, float | int | None]:
     hits = [d for d in delays if d is not None]
-    return {f"{name}_onsets": len(delays),
-            f"{name}_recall": round(len(hits) / len(delays), 4) if delays else None,
-            f"{name}_delay_median_s": round(median(hits), 3) if hits else None,
-            f"{name}_delay_max_s": round(max(hits), 3) if hits else None}
+    return {
+        f"{name}_onsets": len(delays),
+        f"{name}_recall": round(len(hits) / len(delays), 4) if delays else None,
+        f"{name}_delay_median_s": round(median(hits), 3) if hits else None,
+        f"{name}_delay_max_s": round(max(hits), 3) if hits else None,
+    }

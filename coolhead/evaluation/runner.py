@@ -27,20 +27,28 @@ class Evaluation:
         self.counts += metrics.score_interruptions(events, truth)
         self.pause_delays += metrics.pause_delays_s(events, truth)
         self.counts += metrics.score_anger_cues(events, truth)
-        for mine, theirs in ((self.anger_samples, metrics.anger_samples(events, truth)),
-                             (self.zscore_samples, metrics.zscore_samples(events, truth))):
+        for mine, theirs in (
+            (self.anger_samples, metrics.anger_samples(events, truth)),
+            (self.zscore_samples, metrics.zscore_samples(events, truth)),
+        ):
             for role, (pos, neg) in theirs.items():
                 mine.setdefault(role, ([], []))[0].extend(pos)
                 mine[role][1].extend(neg)
-        self.escalation_delays += metrics.onset_delays_s(events, truth["anger_onsets"], metrics.ESCALATION_CUES,
-                                                         metrics.ESCALATION_MAX_DELAY_S)
-        self.lower_voice_delays += metrics.onset_delays_s(events, truth["agent_loud_onsets"], ("lower_voice",),
-                                                          metrics.LOWER_VOICE_MAX_DELAY_S)
+        self.escalation_delays += metrics.onset_delays_s(
+            events, truth["anger_onsets"], metrics.ESCALATION_CUES, metrics.ESCALATION_MAX_DELAY_S
+        )
+        self.lower_voice_delays += metrics.onset_delays_s(
+            events, truth["agent_loud_onsets"], ("lower_voice",), metrics.LOWER_VOICE_MAX_DELAY_S
+        )
 
-    def summary(self) -> dict[str, float | int | None]:
-        return {"calls": len(self.calls), **metrics.summarise(self.counts, self.pause_delays),
-                **metrics.summarise_anger(self.counts, self.anger_samples, self.zscore_samples,
-                                          self.escalation_delays, self.lower_voice_delays)}
+    def summary(self) -> dict[str, float | int | str | None]:
+        return {
+            "calls": len(self.calls),
+            **metrics.summarise(self.counts, self.pause_delays),
+            **metrics.summarise_anger(
+                self.counts, self.anger_samples, self.zscore_samples, self.escalation_delays, self.lower_voice_delays
+            ),
+        }
 
 
 def find_pairs(events_paths: list[Path], truth_paths: list[Path]) -> tuple[list[tuple[Path, Path]], list[str]]:

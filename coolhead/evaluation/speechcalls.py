@@ -33,8 +33,13 @@ def voices(by_speaker: dict[str, list[Clip]]) -> dict[str, list[np.ndarray]]:
     return out
 
 
-def split_calls(data_dir: str | Path, split: str, min_interruptions_each_way: int = 20,
-                min_latches: int = 24, max_calls: int | None = None) -> Iterator[tuple[str, BuiltCall]]:
+def split_calls(
+    data_dir: str | Path,
+    split: str,
+    min_interruptions_each_way: int = 20,
+    min_latches: int = 24,
+    max_calls: int | None = None,
+) -> Iterator[tuple[str, BuiltCall]]:
     """Calls ``(name, call)`` of one split, deterministic, until the split holds at least
     ``min_interruptions_each_way`` interruptions by each role and ``min_latches`` latches
     (or ``max_calls`` calls, whichever comes first)."""
@@ -46,11 +51,13 @@ def split_calls(data_dir: str | Path, split: str, min_interruptions_each_way: in
     latches = 0
     i = 0
     while (min(by_role.values()) < min_interruptions_each_way or latches < min_latches) and (
-            max_calls is None or i < max_calls):
+        max_calls is None or i < max_calls
+    ):
         agent, customer = pairs[i % len(pairs)]
         name = f"{split}_{i:02d}"
-        call = random_call(name, {"agent": pool[agent], "customer": pool[customer]},
-                           int(rng.integers(*TURNS_PER_CALL)), rng)
+        call = random_call(
+            name, {"agent": pool[agent], "customer": pool[customer]}, int(rng.integers(*TURNS_PER_CALL)), rng
+        )
         for x in call.truth["interruptions"]:
             by_role[x["by"]] += 1
         latches += len(call.truth["short_overlaps"])

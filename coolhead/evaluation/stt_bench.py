@@ -79,16 +79,24 @@ def score_korean(events: list[Event], lines: list[Line]) -> dict[str, float]:
     """Exact phrase recognition and cue correctness per line (words matched to a line by time)."""
     exact = right_cue = false_cues = 0
     for line in lines:
-        heard = [e for e in events if e["type"] == "words" and e["speaker"] == line.role
-                 and line.start_s - 0.5 <= e["t"] <= line.end_s + 0.5]
+        heard = [
+            e
+            for e in events
+            if e["type"] == "words" and e["speaker"] == line.role and line.start_s - 0.5 <= e["t"] <= line.end_s + 0.5
+        ]
         text = " ".join(e["text"] for e in heard)
-        cues = {e["cue"] for e in events if e["type"] == "cue" and e.get("rule")
-                and any(e["t"] == w["end"] for w in heard)}
+        cues = {
+            e["cue"] for e in events if e["type"] == "cue" and e.get("rule") and any(e["t"] == w["end"] for w in heard)
+        }
         exact += normalise(text) == normalise(line.text)
         right_cue += cues == ({line.cue} if line.cue else set())
         false_cues += len(cues - {line.cue})
-    return {"lines": len(lines), "exact_phrase": exact / len(lines), "right_cue": right_cue / len(lines),
-            "false_cues": false_cues}
+    return {
+        "lines": len(lines),
+        "exact_phrase": exact / len(lines),
+        "right_cue": right_cue / len(lines),
+        "false_cues": false_cues,
+    }
 
 
 def korean_phrase_run(model: ModelInfo, rate_hz: int = 16000, telephone: bool = False) -> tuple[dict, list[Event]]:
@@ -115,8 +123,13 @@ def english_wer(stt: SpeechToText, data_dir: Path, telephone: bool) -> dict[str,
         t0 = time.perf_counter()
         pairs.append((item.text, transcribe(config, audio, stt)))
         stt_s += time.perf_counter() - t0
-    return {"utterances": len(pairs), "words": sum(len(r.split()) for r, _ in pairs), "wer": wer(pairs),
-            "audio_s": audio_s, "x_realtime_with_pipeline": audio_s / stt_s}
+    return {
+        "utterances": len(pairs),
+        "words": sum(len(r.split()) for r, _ in pairs),
+        "wer": wer(pairs),
+        "audio_s": audio_s,
+        "x_realtime_with_pipeline": audio_s / stt_s,
+    }
 
 
 def vosk_free_rtf(model: ModelInfo, rate_hz: int = 16000, repeats: int = 3) -> float:
@@ -130,7 +143,7 @@ def vosk_free_rtf(model: ModelInfo, rate_hz: int = 16000, repeats: int = 3) -> f
     t0 = time.perf_counter()
     for _ in range(repeats):
         for i in range(0, len(audio), block):
-            stream.accept(audio[i:i + block])
+            stream.accept(audio[i : i + block])
         stream.finish()
     return repeats * len(audio) / rate_hz / (time.perf_counter() - t0)
 
@@ -150,13 +163,15 @@ def whisper_rtf(model: ModelInfo, data_dir: Path) -> float:
 def rss_mb_with(model: ModelInfo) -> dict[str, float]:
     """Resident memory (VmRSS) of a fresh process before and after loading ``model`` and opening
     two streams (agent, customer)."""
-    code = ("import json,re;from pathlib import Path;from coolhead.config import Config;"
-            "from coolhead.models.resolve import ModelInfo;from coolhead.pipeline.stt_setup import load_backend;"
-            "rss=lambda: int(re.search(r'VmRSS:\\s+(\\d+)', open('/proc/self/status').read()).group(1))/1024;"
-            "b0=rss();"
-            f"m=ModelInfo({model.kind!r},{model.lang!r},Path({str(model.path)!r}),'');"
-            "be=load_backend(m,Config());s=[be.open_stream(16000) for _ in range(2)];"
-            "print(json.dumps({'before_mb':round(b0,1),'loaded_mb':round(rss(),1)}))")
+    code = (
+        "import json,re;from pathlib import Path;from coolhead.config import Config;"
+        "from coolhead.models.resolve import ModelInfo;from coolhead.pipeline.stt_setup import load_backend;"
+        "rss=lambda: int(re.search(r'VmRSS:\\s+(\\d+)', open('/proc/self/status').read()).group(1))/1024;"
+        "b0=rss();"
+        f"m=ModelInfo({model.kind!r},{model.lang!r},Path({str(model.path)!r}),'');"
+        "be=load_backend(m,Config());s=[be.open_stream(16000) for _ in range(2)];"
+        "print(json.dumps({'before_mb':round(b0,1),'loaded_mb':round(rss(),1)}))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 

@@ -13,8 +13,9 @@ from coolhead.pipeline.stt import SpeechToText
 PAD_S = 0.5
 
 
-def run_call(config: Config, channels: dict[str, np.ndarray], stt: SpeechToText | None,
-             chunk_s: float = 0.48) -> list[Event]:
+def run_call(
+    config: Config, channels: dict[str, np.ndarray], stt: SpeechToText | None, chunk_s: float = 0.48
+) -> list[Event]:
     """All events of a call given as int16 arrays per role (same length) at the pipeline rate."""
     roles = tuple(channels)
     pipeline = Pipeline(config, roles, stt)
@@ -22,7 +23,7 @@ def run_call(config: Config, channels: dict[str, np.ndarray], stt: SpeechToText 
     n, step = len(next(iter(channels.values()))), int(chunk_s * rate_hz)
     out: list[Event] = []
     for i in range(0, n, step):
-        out += pipeline.feed(Chunk(i / rate_hz, {r: x[i:i + step] for r, x in channels.items()}))
+        out += pipeline.feed(Chunk(i / rate_hz, {r: x[i : i + step] for r, x in channels.items()}))
     return out + pipeline.flush()
 
 

@@ -13,8 +13,19 @@ import jiwer
 
 from coolhead.pipeline.phrases import normalise
 
-_NUMBER_WORDS = {"0": "zero", "1": "one", "2": "two", "3": "three", "4": "four", "5": "five",
-                 "6": "six", "7": "seven", "8": "eight", "9": "nine", "10": "ten"}
+_NUMBER_WORDS = {
+    "0": "zero",
+    "1": "one",
+    "2": "two",
+    "3": "three",
+    "4": "four",
+    "5": "five",
+    "6": "six",
+    "7": "seven",
+    "8": "eight",
+    "9": "nine",
+    "10": "ten",
+}
 
 
 @dataclass(frozen=True)
@@ -70,8 +81,9 @@ def ravdess_transcribed(data_dir: str | Path, per_actor: int = 4) -> list[Transc
     out = []
     for actor in sorted(root.glob("Actor_*")):
         clips = {e: sorted(actor.glob(f"03-01-{e}-*.flac")) for e in ("01", "02", "05")}
-        picked = [clips[e][(2 * i) % len(clips[e])] for i in range(per_actor) for e in ("01", "05", "02")
-                  if clips[e]][:per_actor]
+        picked = [clips[e][(2 * i) % len(clips[e])] for i in range(per_actor) for e in ("01", "05", "02") if clips[e]][
+            :per_actor
+        ]
         out += [Transcribed(f"ravdess/{p.stem}", p, RAVDESS_SENTENCES[p.stem.split("-")[4]]) for p in picked]
     return out
 
@@ -86,6 +98,8 @@ def nemo_transcribed(data_dir: str | Path, per_speaker: int = 12) -> list[Transc
     for speaker in sorted({r["speaker_id"] for r in rows}):
         for emotion in ("neutral", "anger"):
             mine = [r for r in rows if r["speaker_id"] == speaker and r["emotion"] == emotion]
-            out += [Transcribed(f"nemo/{r['file_id']}", root / "samples" / r["file_id"], r["normalized_text"])
-                    for r in mine[: per_speaker // 2]]
+            out += [
+                Transcribed(f"nemo/{r['file_id']}", root / "samples" / r["file_id"], r["normalized_text"])
+                for r in mine[: per_speaker // 2]
+            ]
     return out

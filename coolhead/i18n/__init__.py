@@ -60,8 +60,10 @@ def load_texts(language: str) -> CueTexts:
     path = I18N_DIR / f"{language}.toml"
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     if set(data["cues"]) != set(CueKind):
-        raise LanguageError(f"{path}: [cues.KIND] tables must be exactly the cue kinds "
-                            f"({', '.join(CueKind)}); found {', '.join(sorted(data['cues']))}")
+        raise LanguageError(
+            f"{path}: [cues.KIND] tables must be exactly the cue kinds "
+            f"({', '.join(CueKind)}); found {', '.join(sorted(data['cues']))}"
+        )
     return CueTexts(language, data["direction"] == "rtl", data["cues"], data["reasons"], data["ui"])
 
 

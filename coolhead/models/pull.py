@@ -41,15 +41,18 @@ def load_catalog(path: str | Path = DEFAULT_CATALOG) -> dict[str, CatalogEntry]:
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return {name: CatalogEntry(name, e["lang"], e["url"], int(e["size"]), e["sha256"].lower())
-                for name, e in data.items() if not name.startswith("_")}
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError,
-            ValueError) as exc:
+        return {
+            name: CatalogEntry(name, e["lang"], e["url"], int(e["size"]), e["sha256"].lower())
+            for name, e in data.items()
+            if not name.startswith("_")
+        }
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, AttributeError, ValueError) as exc:
         raise ModelError(f"{path}: cannot read model catalog: {exc!r}") from None
 
 
-def pull(name: str, dest_dir: Path, catalog: dict[str, CatalogEntry],
-         progress: Callable[[int, int], None] | None = None) -> Path:
+def pull(
+    name: str, dest_dir: Path, catalog: dict[str, CatalogEntry], progress: Callable[[int, int], None] | None = None
+) -> Path:
     """Fetch model ``name`` into ``dest_dir/name``; returns that path. ``ModelError`` on any problem."""
     entry = catalog.get(name)
     if entry is None:
@@ -85,19 +88,22 @@ def _download(entry: CatalogEntry, out: Path, progress: Callable[[int, int], Non
                     progress(got, entry.size)
     except http.client.IncompleteRead as exc:
         got += len(exc.partial)
-        raise ModelError(f"{entry.url}: download cut off after {got} of {entry.size} bytes; "
-                         "try again") from None
+        raise ModelError(f"{entry.url}: download cut off after {got} of {entry.size} bytes; try again") from None
     except urllib.error.HTTPError as exc:
         raise ModelError(f"{entry.url}: server answered HTTP {exc.code} {exc.reason}") from None
     except (urllib.error.URLError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
-        raise ModelError(f"{entry.url}: cannot download ({reason}); offline? Fetch the zip on a "
-                         f"connected machine and unzip it into {out.parent.parent}") from None
+        raise ModelError(
+            f"{entry.url}: cannot download ({reason}); offline? Fetch the zip on a "
+            f"connected machine and unzip it into {out.parent.parent}"
+        ) from None
     if got != entry.size:
         raise ModelError(f"{entry.url}: download cut off after {got} of {entry.size} bytes; try again")
     if digest.hexdigest() != entry.sha256:
-        raise ModelError(f"{entry.url}: checksum mismatch (sha256 {digest.hexdigest()}, expected "
-                         f"{entry.sha256}); the file is corrupt or not the published model")
+        raise ModelError(
+            f"{entry.url}: checksum mismatch (sha256 {digest.hexdigest()}, expected "
+            f"{entry.sha256}); the file is corrupt or not the published model"
+        )
 
 
 def _unzip(archive: Path, dest: Path, url: str) -> None:
@@ -120,4 +126,3 @@ def _model_root(unpacked: Path, name: str) -> Path:
     if entries:
         return unpacked
     raise ModelError(f"{name}: the archive is empty")
-

@@ -27,8 +27,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from coolhead.models.vosk_dir import check_vosk_model, looks_like_vosk_model
-from coolhead.models.whisper_dir import (MULTILINGUAL, WHISPER_LANGUAGES, check_whisper_model,
-                                         looks_like_whisper_model, whisper_language)
+from coolhead.models.whisper_dir import (
+    MULTILINGUAL,
+    WHISPER_LANGUAGES,
+    check_whisper_model,
+    looks_like_whisper_model,
+    whisper_language,
+)
 from coolhead.models.whisper_packages import WHISPER_PACKAGES, WhisperPackage
 
 ENV_VAR = "COOLHEAD_STT_MODEL"
@@ -76,8 +81,7 @@ def cache_dir() -> Path:
     return Path(base) / "coolhead" / "models"
 
 
-def resolve_model(language: str, rate_hz: int, explicit: str | None = None,
-                  config_model: str = "") -> ModelInfo | None:
+def resolve_model(language: str, rate_hz: int, explicit: str | None = None, config_model: str = "") -> ModelInfo | None:
     """The model to use for ``language``, or None when none is installed.
 
     Raises ``ModelError`` when an explicitly named model (argument, environment, config) is unusable.
@@ -130,15 +134,24 @@ def _package_models() -> Iterator[ModelInfo]:
         name = (dist.metadata["Name"] or "").lower().replace("_", "-")
         if name.startswith("vosk-model-"):
             root = _module_dir(name.replace("-", "_"))
-            model_dir = next((d for d in (root, root / "model") if root and looks_like_vosk_model(d)), None)
+            if root is None:
+                continue
+            model_dir = next((d for d in (root, root / "model") if looks_like_vosk_model(d)), None)
             if model_dir is not None:
-                yield ModelInfo("vosk", name.removeprefix("vosk-model-").removeprefix("small-"),
-                                model_dir, f"package {name}", name)
+                yield ModelInfo(
+                    "vosk", name.removeprefix("vosk-model-").removeprefix("small-"), model_dir, f"package {name}", name
+                )
     cache = cache_dir()
     for package in WHISPER_PACKAGES:
         if package.installed():
-            yield ModelInfo("whisper", whisper_language(package.files_dir()), package.directory(cache),
-                            f"package {' + '.join(package.distributions)}", package.name, package)
+            yield ModelInfo(
+                "whisper",
+                whisper_language(package.files_dir()),
+                package.directory(cache),
+                f"package {' + '.join(package.distributions)}",
+                package.name,
+                package,
+            )
 
 
 def _cache_models() -> Iterator[ModelInfo]:
@@ -173,7 +186,14 @@ def _module_dir(module: str) -> Path | None:
 
 def no_model_message(language: str) -> str:
     base = language.split("-")[0].lower()
-    hint = ("pip install 'coolhead[whisper]' for Whisper tiny.en, or " if base == "en" else
-            "pip install 'coolhead[multilingual]' for Whisper base, or " if base in WHISPER_LANGUAGES else "")
-    return (f"no speech model for language '{language}' found ({hint}coolhead models pull NAME, "
-            f"--model PATH, or {ENV_VAR}); running without words")
+    hint = (
+        "pip install 'coolhead[whisper]' for Whisper tiny.en, or "
+        if base == "en"
+        else "pip install 'coolhead[multilingual]' for Whisper base, or "
+        if base in WHISPER_LANGUAGES
+        else ""
+    )
+    return (
+        f"no speech model for language '{language}' found ({hint}coolhead models pull NAME, "
+        f"--model PATH, or {ENV_VAR}); running without words"
+    )

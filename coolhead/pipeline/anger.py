@@ -218,8 +218,9 @@ class RoleAffect:
         if window is not None:
             out.extend(self._score(end_s, window))
             if self._turn_levels:
-                self.state.turn = TurnAnger(seg.start_s, end_s, self._turn_speech_s,
-                                            max(self._turn_levels), self._turn_aroused_s)
+                self.state.turn = TurnAnger(
+                    seg.start_s, end_s, self._turn_speech_s, max(self._turn_levels), self._turn_aroused_s
+                )
         if seg.ended_now:
             if self.state.turn is not None:
                 self.state.last_turn = self.state.turn
@@ -228,10 +229,20 @@ class RoleAffect:
 
     def _score(self, end_s: float, window: ProsodyWindow) -> list[Event]:
         r = _round
-        out = [events.prosody(end_s, self.role, r(window.loudness_db, 1), r(window.f0_hz, 1), r(window.rate_sps, 2),
-                              f0_range_st=r(window.f0_range_st, 2), tilt_db=r(window.tilt_db, 2),
-                              speech_s=r(window.speech_s, 2), voiced_share=r(window.voiced_share, 2),
-                              flux=r(window.flux, 4))]
+        out = [
+            events.prosody(
+                end_s,
+                self.role,
+                r(window.loudness_db, 1),
+                r(window.f0_hz, 1),
+                r(window.rate_sps, 2),
+                f0_range_st=r(window.f0_range_st, 2),
+                tilt_db=r(window.tilt_db, 2),
+                speech_s=r(window.speech_s, 2),
+                voiced_share=r(window.voiced_share, 2),
+                flux=r(window.flux, 4),
+            )
+        ]
         if window.f0_hz is None:
             return out  # too little voiced speech to judge (or line noise that VAD let through)
         level, raised, departure = self._scorer.score(window)
@@ -245,9 +256,15 @@ class RoleAffect:
             self._turn_aroused_s += interval_s
         self._turn_levels.append(level)
         self._turn_speech_s += interval_s
-        out.append(events.anger(end_s, self.role, round(level, 3), raised=round(raised, 3),
-                                departures={name: r(d, 4 if name == "flux" else 2)
-                                            for name, d in zip(FEATURES, departure)}))
+        out.append(
+            events.anger(
+                end_s,
+                self.role,
+                round(level, 3),
+                raised=round(raised, 3),
+                departures={name: r(d, 4 if name == "flux" else 2) for name, d in zip(FEATURES, departure)},
+            )
+        )
         return out
 
 

@@ -62,8 +62,13 @@ class CuePolicy:
     def step(self, t_s: float, state: CallState) -> list[Event]:
         out: list[Event] = []
         talk = state.talkover
-        if (talk is not None and talk.confirmed and talk.by == "agent"
-                and talk is not self._cued_talkover and self._cooled(CueKind.PAUSE, t_s, self.config.pause_cooldown_s)):
+        if (
+            talk is not None
+            and talk.confirmed
+            and talk.by == "agent"
+            and talk is not self._cued_talkover
+            and self._cooled(CueKind.PAUSE, t_s, self.config.pause_cooldown_s)
+        ):
             self._cued_talkover = talk
             out.append(self._say(t_s, CueKind.PAUSE, "talking_over"))
         out.extend(self._lower_voice(t_s, state.speakers.get("agent"), state.speakers.get("customer")))
@@ -84,15 +89,23 @@ class CuePolicy:
         """
         if self.phrases is None:
             return []
-        return [events.cue(words["end"], m.rule.cue, m.rule.reason, rule=m.rule.name, phrase=m.phrase,
-                           speaker=words["speaker"]) for m in self.phrases.spot(words)]
+        return [
+            events.cue(
+                words["end"], m.rule.cue, m.rule.reason, rule=m.rule.name, phrase=m.phrase, speaker=words["speaker"]
+            )
+            for m in self.phrases.spot(words)
+        ]
 
     def _lower_voice(self, t_s: float, agent: SpeakerAnger | None, customer: SpeakerAnger | None) -> list[Event]:
         c = self.config
         customer_upset = customer is not None and customer.aroused.since_s is not None
         min_s = c.lower_voice_min_s_customer_upset if customer_upset else c.lower_voice_min_s
-        if (agent is None or agent.raised.speech_s < min_s or agent.raised.since_s == self._cued_raise_s
-                or not self._cooled(CueKind.LOWER_VOICE, t_s, c.lower_voice_cooldown_s)):
+        if (
+            agent is None
+            or agent.raised.speech_s < min_s
+            or agent.raised.since_s == self._cued_raise_s
+            or not self._cooled(CueKind.LOWER_VOICE, t_s, c.lower_voice_cooldown_s)
+        ):
             return []
         self._cued_raise_s = agent.raised.since_s
         key = "voice_raised_customer_upset" if customer_upset else "voice_raised"
@@ -124,8 +137,12 @@ class CuePolicy:
         if turn.start_s == self._restate_turn_start_s:
             return []  # the turn the restate was given in
         self._heated_since_restate += 1
-        if (self._heated_since_restate >= c.transfer_heated_turns and t_s - self._first_restate_s >= c.transfer_min_s
-                and self._cooled(CueKind.TRANSFER, t_s, c.transfer_cooldown_s)):
+        if (
+            self._heated_since_restate >= c.transfer_heated_turns
+            and self._first_restate_s is not None
+            and t_s - self._first_restate_s >= c.transfer_min_s
+            and self._cooled(CueKind.TRANSFER, t_s, c.transfer_cooldown_s)
+        ):
             self._heated_since_restate = 0
             return [self._say(t_s, CueKind.TRANSFER, "still_angry_after_restate")]
         return []

@@ -183,8 +183,9 @@ class NonSpeechDetector:
         m = len(self._freqs_hz)
         n_bands = m // self._envelope_bins
         self._to_envelope = np.zeros((m, n_bands))
-        self._to_envelope[np.arange(n_bands * self._envelope_bins), np.arange(n_bands * self._envelope_bins)
-                          // self._envelope_bins] = 1.0
+        self._to_envelope[
+            np.arange(n_bands * self._envelope_bins), np.arange(n_bands * self._envelope_bins) // self._envelope_bins
+        ] = 1.0
         """Sums the bins of each envelope band (power @ this)."""
         self._envelope_slope_axis = np.arange(n_bands) - (n_bands - 1) / 2.0
         self._ramp_slopes_db = np.linspace(-4.0, 4.0, 801)
@@ -195,13 +196,15 @@ class NonSpeechDetector:
         """Row p: the bins of a peak at bin p (its main lobe)."""
         self._off_lobe = (distance > self._peak_bins + 1).astype(np.float64)
         """Row p: where a second peak may be, clear of the main lobe of the first at p."""
-        self._dtmf_bins = [np.abs(self._freqs_hz / group[:, None] - 1.0).min(axis=0) <= DTMF_TOLERANCE
-                           for group in (DTMF_LOW_HZ, DTMF_HIGH_HZ)]
+        self._dtmf_bins = [
+            np.abs(self._freqs_hz / group[:, None] - 1.0).min(axis=0) <= DTMF_TOLERANCE
+            for group in (DTMF_LOW_HZ, DTMF_HIGH_HZ)
+        ]
         """Bins within the tolerance of a keypad frequency, low and high group."""
         self._taper = np.hanning(self._window_len)
-        self._full_scale = (32768.0 ** 2) * np.sum(self._taper ** 2) / 2.0
+        self._full_scale = (32768.0**2) * np.sum(self._taper**2) / 2.0
         """Band power of a full-scale sine, so levels are in dB re full scale."""
-        self._noise_bin_power = (32768.0 ** 2) * np.sum(self._taper ** 2) / (self._window_len / 2)
+        self._noise_bin_power = (32768.0**2) * np.sum(self._taper**2) / (self._window_len / 2)
         """Power per bin of white noise at 0 dBFS (RMS)."""
         self.reset()
 
@@ -217,18 +220,18 @@ class NonSpeechDetector:
         self._gate_floor_db = self._config.min_level_dbfs
         """The floor the analysis gate assumes at the start: anything over the level gate counts."""
         self._n_frames = 0
-        self._last_music = -(10 ** 9)
+        self._last_music = -(10**9)
         """Stream frame index of the latest frame ending ``_MUSIC_HELD_FRAMES`` with evidence of music."""
         self._music_evidence = np.zeros(_MUSIC_HELD_FRAMES - 1, bool)
         """Music evidence of the latest frames, for the run that starts a bridge."""
-        self._music_confirmed = -(10 ** 9)
-        self._music_break = -(10 ** 9) + 1
+        self._music_confirmed = -(10**9)
+        self._music_break = -(10**9) + 1
         """Stream frame indices of the latest confirmation of music and of the latest frame since
         that neither confirmed nor continued it."""
         self._tone_pair = self._music_pair = False
         """Whether the latest frame's window pair showed a tone, or music by the fast rule."""
         self._kind = SPEECH_OR_QUIET
-        self._last_flagged = self._last_held = -(10 ** 9)
+        self._last_flagged = self._last_held = -(10**9)
         """Stream frame indices of the latest flagged frame and of the latest held one."""
         self._sound_db = 0.0
         self._tone_bins = np.zeros(2, np.int64)
@@ -267,7 +270,7 @@ class NonSpeechDetector:
             x = 0.5 * (x[0::2] + x[1::2])
         hop = len(x) // n
         stream = np.concatenate([self._tail, x])
-        self._tail = stream[len(stream) - len(self._tail):]
+        self._tail = stream[len(stream) - len(self._tail) :]
         floor_db, gate_floor_db = self._floors(loudness_dbfs)
         loud = loudness_dbfs >= self._config.min_level_dbfs
         speech = speech & loud
@@ -280,32 +283,44 @@ class NonSpeechDetector:
         # Frames first..last-1 and the windows back to 3c before them; frame j's starts at (3c + j) * hop.
         first, last = int(where[0]), int(where[-1]) + 1
         back = _LOOK_BACK * c
-        span = stream[first * hop: (last - 1 + back) * hop + self._window_len]
-        windows = np.lib.stride_tricks.as_strided(span, (last - first + back, self._window_len),
-                                                  (hop * span.strides[0], span.strides[0]), writeable=False)
+        span = stream[first * hop : (last - 1 + back) * hop + self._window_len]
+        windows = np.lib.stride_tricks.as_strided(
+            span, (last - first + back, self._window_len), (hop * span.strides[0], span.strides[0]), writeable=False
+        )
         spectrum = np.fft.rfft(windows * self._taper)[:, self._band]
         part = slice(first, last)
         is_analysed = analysed[part]
         if first > 0:
             self._tone_pair = self._music_pair = False
-        j = self._rules(spectrum.real ** 2 + spectrum.imag ** 2 + 1.0, c, is_analysed, floor_db[part],
-                        loudness_dbfs[part])
+        j = self._rules(spectrum.real**2 + spectrum.imag**2 + 1.0, c, is_analysed, floor_db[part], loudness_dbfs[part])
         if last < n:
             self._tone_pair = self._music_pair = False
         fast_music = (j.kind == MUSIC) & is_analysed
         found = np.where(fast_music | ~is_analysed, SPEECH_OR_QUIET, j.kind)
-        music, music_held = self._music(fast_music, fast_music & j.held, j.music_goes_on, j.steady & is_analysed,
-                                        is_analysed, first, n)
+        music, music_held = self._music(
+            fast_music, fast_music & j.held, j.music_goes_on, j.steady & is_analysed, is_analysed, first, n
+        )
         found[music & (found == SPEECH_OR_QUIET)] = MUSIC
         held = (j.held & (found != SPEECH_OR_QUIET) & (found != MUSIC)) | (music_held & (found == MUSIC))
-        self._follow(found, held, first, speech[part], is_analysed, loudness_dbfs[part], floor_db[part],
-                     j.tone_goes_on, j.peaks, j.noise_goes_on)
+        self._follow(
+            found,
+            held,
+            first,
+            speech[part],
+            is_analysed,
+            loudness_dbfs[part],
+            floor_db[part],
+            j.tone_goes_on,
+            j.peaks,
+            j.noise_goes_on,
+        )
         self._n_frames += n
         kinds[part] = found * speech[part]
         return kinds
 
-    def _rules(self, power: np.ndarray, c: int, analysed: np.ndarray, floor_db: np.ndarray, loudness_dbfs: np.ndarray
-               ) -> _Judgement:
+    def _rules(
+        self, power: np.ndarray, c: int, analysed: np.ndarray, floor_db: np.ndarray, loudness_dbfs: np.ndarray
+    ) -> _Judgement:
         """Per frame, from the power spectra (300-3400 Hz) of its window and of the windows every
         c frames back to ``_LOOK_BACK`` c: the kind the pair of its window and the one before
         shows (music from the fast rule only), whether its envelope is steady, its two peak bins
@@ -322,7 +337,7 @@ class NonSpeechDetector:
         similarity = np.einsum("ij,ij->i", magnitude[cur], magnitude[old]) / np.sqrt(total[cur] * total[old])
         """Cosine similarity of the two windows' magnitude spectra."""
         jump = level_db[c:] - level_db[:-c] > _LEVEL_RISE_DB
-        after_onset = jump[c: c + n] | jump[:n]
+        after_onset = jump[c : c + n] | jump[:n]
         """One of the two earlier windows is a sound's first: the cut blurs its spectrum and the
         next one's, so the pair may look less alike and a voice's persistence is not asked for."""
         log_power = np.log(power)
@@ -330,8 +345,9 @@ class NonSpeechDetector:
         envelope = power @ self._to_envelope
         shape = np.sqrt(envelope)
         envelope_total = envelope.sum(axis=1)
-        envelope_similarity = (np.einsum("ij,ij->i", shape[cur], shape[old])
-                               / np.sqrt(envelope_total[cur] * envelope_total[old]))
+        envelope_similarity = np.einsum("ij,ij->i", shape[cur], shape[old]) / np.sqrt(
+            envelope_total[cur] * envelope_total[old]
+        )
         peaky = flatness < _MUSIC_MAX_FLATNESS
         steady = (envelope_similarity >= _STEADY_MIN_SIMILARITY) & (np.abs(rise_db) <= _LEVEL_STEADY_DB) & peaky[cur]
         fading = (rise_db >= -_FADE_STEADY_DB) & (rise_db <= _LEVEL_RISE_DB)
@@ -339,10 +355,14 @@ class NonSpeechDetector:
 
         peaks, share, rest_log, n_rest = self._peaks(power, log_power)
         same_bins = (np.abs(peaks[cur] - peaks[old]) <= 1).all(axis=1)
-        maybe_tone = ((share[cur] >= _TONE_NOISY_PEAK_SHARE) & (share[old] >= _TONE_ONSET_PEAK_SHARE)
-                      & (same_bins | after_onset)
-                      & (rise_db >= -_LEVEL_STEADY_DB) & (rise_db <= _LEVEL_RISE_DB)
-                      & (similarity >= np.where(after_onset, _TONE_ONSET_SIMILARITY, _TONE_MIN_SIMILARITY)))
+        maybe_tone = (
+            (share[cur] >= _TONE_NOISY_PEAK_SHARE)
+            & (share[old] >= _TONE_ONSET_PEAK_SHARE)
+            & (same_bins | after_onset)
+            & (rise_db >= -_LEVEL_STEADY_DB)
+            & (rise_db <= _LEVEL_RISE_DB)
+            & (similarity >= np.where(after_onset, _TONE_ONSET_SIMILARITY, _TONE_MIN_SIMILARITY))
+        )
         maybe_dtmf = share[cur] >= _TONE_NOISY_PEAK_SHARE
         alike = (similarity >= config.music_min_similarity) | (after_onset & (similarity >= _MUSIC_ONSET_SIMILARITY))
         maybe_music = alike & fading & peaky[cur] & peaky[old]
@@ -351,7 +371,7 @@ class NonSpeechDetector:
             r = which + _LOOK_BACK * c
             bin_hz = self._freqs_hz[1] - self._freqs_hz[0]
             shift = _peak_shift(log_power, np.concatenate([r, r - c])[:, None], np.concatenate([peaks[r], peaks[r]]))
-            moved_hz = np.abs(shift[:len(r)] - shift[len(r):]) * bin_hz
+            moved_hz = np.abs(shift[: len(r)] - shift[len(r) :]) * bin_hz
             """How far the two strongest partials moved in 30 ms."""
             drift_hz = moved_hz.max(axis=1)
             floor_bin = self._noise_bin_power * 10.0 ** (floor_db[which] / 10.0)
@@ -362,15 +382,20 @@ class NonSpeechDetector:
             rest_flatness = np.exp(rest_log[r] / n_rest[r]) / ((1.0 - share[r]) * total[r] / n_rest[r])
             """Flatness of the spectrum off the peaks: high for a tone in line noise, low for a voice."""
             tone_like = (share[r] >= config.tone_min_peak_share) | (rest_flatness >= _TONE_NOISY_REST_FLATNESS)
-            steady_partials = ((drift_hz <= config.tone_max_drift_hz) | (similarity[which] >= _TONE_SAME_SIMILARITY)
-                               | (after_onset[which] & (drift_hz <= _TONE_ONSET_DRIFT_HZ)))
+            steady_partials = (
+                (drift_hz <= config.tone_max_drift_hz)
+                | (similarity[which] >= _TONE_SAME_SIMILARITY)
+                | (after_onset[which] & (drift_hz <= _TONE_ONSET_DRIFT_HZ))
+            )
             tone_pair[which] = maybe_tone[which] & tone_like & steady_partials
             dtmf_like = tone_like | (share[r] >= _DTMF_PEAK_SHARE)
-            dtmf[which] = (maybe_dtmf[which] & dtmf_like & self._dtmf_bins[0][peaks[r, 0]]
-                           & self._dtmf_bins[1][peaks[r, 1]])
+            dtmf[which] = (
+                maybe_dtmf[which] & dtmf_like & self._dtmf_bins[0][peaks[r, 0]] & self._dtmf_bins[1][peaks[r, 1]]
+            )
             music_pair[which] = maybe_music[which] & (
                 ((similarity[which] >= config.music_min_similarity) & (music_drift_hz <= _MUSIC_MAX_DRIFT_HZ))
-                | (after_onset[which] & (music_drift_hz <= _MUSIC_ONSET_DRIFT_HZ)))
+                | (after_onset[which] & (music_drift_hz <= _MUSIC_ONSET_DRIFT_HZ))
+            )
         tone_pair &= analysed
         music_pair &= analysed
         tone_held = tone_pair & np.concatenate([[self._tone_pair], tone_pair[:-1]])
@@ -396,10 +421,10 @@ class NonSpeechDetector:
         music_goes_on = np.zeros(n, bool)
         if len(which):
             music_goes_on[which] = (similarity[which] >= config.music_min_similarity) & (
-                music_drift_hz <= _MUSIC_CONTINUE_DRIFT_HZ)
+                music_drift_hz <= _MUSIC_CONTINUE_DRIFT_HZ
+            )
         music_goes_on &= peaky[cur] & fading
-        return _Judgement(found, held, steady, music_goes_on, peaks[cur], tone_goes_on,
-                          noise_like[cur] & above_floor)
+        return _Judgement(found, held, steady, music_goes_on, peaks[cur], tone_goes_on, noise_like[cur] & above_floor)
 
     def _peaks(self, power: np.ndarray, log_power: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Per window: the bins (lower, higher) of its two strongest peaks (the strongest, and the
@@ -428,25 +453,33 @@ class NonSpeechDetector:
         slope_db = env_db @ k / (k @ k)
         mean_db = env_db.mean(axis=1)
         mean_square = np.einsum("ij,ij->i", env_db, env_db) / len(k)
-        deviation_db = np.sqrt(np.maximum(mean_square - mean_db ** 2 - slope_db ** 2 * (k @ k) / len(k), 0.0))
+        deviation_db = np.sqrt(np.maximum(mean_square - mean_db**2 - slope_db**2 * (k @ k) / len(k), 0.0))
         untilted = flatness / np.interp(slope_db, self._ramp_slopes_db, self._ramp_flatness)
         return (untilted >= _NOISE_MIN_FLATNESS) & (deviation_db <= _NOISE_MAX_ENVELOPE_DB)
 
-    def _music(self, fast: np.ndarray, fast_held: np.ndarray, goes_on: np.ndarray, steady: np.ndarray,
-               analysed: np.ndarray, first: int, n: int) -> tuple[np.ndarray, np.ndarray]:
+    def _music(
+        self,
+        fast: np.ndarray,
+        fast_held: np.ndarray,
+        goes_on: np.ndarray,
+        steady: np.ndarray,
+        analysed: np.ndarray,
+        first: int,
+        n: int,
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Music for frames first.. of a block of n (arrays cover those frames): confirmed by the
         fast rule or by half the frames steady over the last ``_STEADY_SPAN_S``, continued from a
         held confirmation by the frames that keep its spectrum (``goes_on``), and bridged for
         ``_MUSIC_BRIDGE_S`` after ``_MUSIC_HELD_FRAMES`` of it in a row. Also: which of those are held music
         (all but lone fast confirmations), the only ones a tail may follow."""
         history = np.zeros(len(self._steady_history) + n, bool)
-        history[:len(self._steady_history)] = self._steady_history
+        history[: len(self._steady_history)] = self._steady_history
         start = len(self._steady_history) + first
-        history[start: start + len(steady)] = steady
+        history[start : start + len(steady)] = steady
         counts = np.concatenate([[0], np.cumsum(history)])
-        steady_share = (counts[self._steady_span:] - counts[:-self._steady_span]) / self._steady_span
-        self._steady_history = history[len(history) - len(self._steady_history):]
-        share = steady_share[first: first + len(steady)]
+        steady_share = (counts[self._steady_span :] - counts[: -self._steady_span]) / self._steady_span
+        self._steady_history = history[len(history) - len(self._steady_history) :]
+        share = steady_share[first : first + len(steady)]
         frame_index = self._n_frames + first + np.arange(len(steady))
         slow = (share >= _STEADY_MIN_SHARE) & analysed
         confirmed = fast | slow
@@ -463,8 +496,8 @@ class NonSpeechDetector:
         run = np.concatenate([before, evidence])
         held = np.ones(len(evidence), bool)
         for k in range(_MUSIC_HELD_FRAMES):
-            held &= run[k: k + len(evidence)]
-        self._music_evidence = run[len(run) - len(before):] if first + len(steady) == n else np.zeros_like(before)
+            held &= run[k : k + len(evidence)]
+        self._music_evidence = run[len(run) - len(before) :] if first + len(steady) == n else np.zeros_like(before)
         last_music = np.maximum.accumulate(np.where(held, frame_index, self._last_music))
         self._last_music = int(last_music[-1])
         held_music = analysed & (music | (frame_index - last_music <= self._bridge))
@@ -473,7 +506,7 @@ class NonSpeechDetector:
     def _no_evidence(self, n: int) -> None:
         """Move the state past n frames none of which is analysed."""
         history = np.concatenate([self._steady_history, np.zeros(n, bool)])
-        self._steady_history = history[len(history) - len(self._steady_history):]
+        self._steady_history = history[len(history) - len(self._steady_history) :]
         self._music_evidence = np.zeros(_MUSIC_HELD_FRAMES - 1, bool)
         self._tone_pair = self._music_pair = False
         self._music_break = self._n_frames + n - 1
@@ -490,9 +523,19 @@ class NonSpeechDetector:
         self._floor_db, self._gate_floor_db = float(floor_db[-1]), float(gate_floor_db[-1])
         return floor_db, gate_floor_db
 
-    def _follow(self, kinds: np.ndarray, held: np.ndarray, first: int, speech: np.ndarray, analysed: np.ndarray,
-                loudness_dbfs: np.ndarray, floor_db: np.ndarray, tone_goes_on: np.ndarray, peaks: np.ndarray,
-                noise_goes_on: np.ndarray) -> None:
+    def _follow(
+        self,
+        kinds: np.ndarray,
+        held: np.ndarray,
+        first: int,
+        speech: np.ndarray,
+        analysed: np.ndarray,
+        loudness_dbfs: np.ndarray,
+        floor_db: np.ndarray,
+        tone_goes_on: np.ndarray,
+        peaks: np.ndarray,
+        noise_goes_on: np.ndarray,
+    ) -> None:
         """Flag the frames that continue a flagged tone or noise, and the speech frames at the
         noise floor that follow a flagged sound before any speech over the floor does. The arrays
         cover frames first.. of the block. Walks the frames one by one, but only those within
@@ -517,10 +560,13 @@ class NonSpeechDetector:
             else:
                 level = float(loudness_dbfs[i])
                 if self._kind == TONE:
-                    goes_on = ((level <= self._sound_db + _CONTINUE_LEVEL_DB and bool(tone_goes_on[i])
-                                and bool((np.abs(peaks[i] - self._tone_bins) <= 1).all()))
-                               or (offset + i - self._last_held <= self._bridge
-                                   and abs(level - self._sound_db) <= _LEVEL_STEADY_DB))
+                    goes_on = (
+                        level <= self._sound_db + _CONTINUE_LEVEL_DB
+                        and bool(tone_goes_on[i])
+                        and bool((np.abs(peaks[i] - self._tone_bins) <= 1).all())
+                    ) or (
+                        offset + i - self._last_held <= self._bridge and abs(level - self._sound_db) <= _LEVEL_STEADY_DB
+                    )
                     """The same tone fading, or at the same level a next one (a SIT or DTMF sequence)."""
                 else:
                     goes_on = self._kind == NOISE and bool(noise_goes_on[i])
@@ -535,6 +581,6 @@ class NonSpeechDetector:
                         heard = True
                 self._heard = self._heard + 1 if heard else 0
                 if self._heard >= _HEARD_FRAMES:
-                    self._last_flagged = -(10 ** 9)
+                    self._last_flagged = -(10**9)
                     """Speech over the floor long enough to open a segment: what follows is judged afresh."""
             i += 1

@@ -13,12 +13,11 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
-from coolhead.events import Event
 from coolhead.cue_kinds import PHRASE_CUES
+from coolhead.events import Event
 
 PHRASES_DIR = Path(__file__).resolve().parent.parent / "phrases"
-_CHAR_MAP = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", "ş": "ș", "ţ": "ț", "\u200c": "", "'": "",
-                           "’": "", "`": ""})
+_CHAR_MAP = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", "ş": "ș", "ţ": "ț", "\u200c": "", "'": "", "’": "", "`": ""})
 """Spelling variants folded together: Arabic/Persian letters, Romanian cedilla/comma, ZWNJ,
 apostrophes (``won't`` = ``wont``)."""
 _SHORT_TOKEN = 4
@@ -53,7 +52,7 @@ class PhraseBook:
     """Short words that must never be skipped: "won't let me" must not match "let me"."""
 
     @classmethod
-    def load(cls, language: str, extra_file: str = "", cooldown_s: float = 20.0) -> "PhraseBook":
+    def load(cls, language: str, extra_file: str = "", cooldown_s: float = 20.0) -> PhraseBook:
         shipped = PHRASES_DIR / f"{language.split('-')[0].lower()}.toml"
         rules, negations = read_rules(shipped) if shipped.is_file() else ([], set())
         if extra_file:
@@ -76,22 +75,27 @@ def read_rules(path: Path) -> tuple[list[PhraseRule], set[str]]:
     for i, rule in enumerate(data.get("rule", [])):
         try:
             phrases = tuple(t for t in (tuple(normalise(p).split()) for p in rule["phrases"]) if t)
-            rules.append(PhraseRule(str(rule["name"]), str(rule["cue"]), str(rule.get("speaker", "any")),
-                                    str(rule["reason"]), phrases))
+            rules.append(
+                PhraseRule(
+                    str(rule["name"]), str(rule["cue"]), str(rule.get("speaker", "any")), str(rule["reason"]), phrases
+                )
+            )
         except (KeyError, TypeError, AttributeError) as exc:
-            raise PhraseError(f"{path}: rule {i + 1} needs name, cue, reason and a list of phrases "
-                              f"(problem: {exc!r})") from None
+            raise PhraseError(
+                f"{path}: rule {i + 1} needs name, cue, reason and a list of phrases (problem: {exc!r})"
+            ) from None
         if rules[-1].cue not in PHRASE_CUES:
-            raise PhraseError(f"{path}: rule {i + 1} ({rules[-1].name}): cue '{rules[-1].cue}' is not one a phrase "
-                              f"rule can raise ({', '.join(PHRASE_CUES)})")
+            raise PhraseError(
+                f"{path}: rule {i + 1} ({rules[-1].name}): cue '{rules[-1].cue}' is not one a phrase "
+                f"rule can raise ({', '.join(PHRASE_CUES)})"
+            )
     return rules, {normalise(w) for w in data.get("negations", [])}
 
 
 def normalise(text: str) -> str:
     """Case-folded, compatibility-normalised, punctuation as spaces, spelling variants folded."""
     text = unicodedata.normalize("NFKC", text).casefold().translate(_CHAR_MAP)
-    return " ".join("".join(c if not unicodedata.category(c).startswith(("P", "S")) else " "
-                            for c in text).split())
+    return " ".join("".join(c if not unicodedata.category(c).startswith(("P", "S")) else " " for c in text).split())
 
 
 def _weight(token: str) -> int:
@@ -148,8 +152,9 @@ class PhraseSpotter:
         for rule in self.book.rules:
             if rule.speaker not in ("any", words["speaker"]):
                 continue
-            hit = next((p for p in rule.phrases
-                        if phrase_cost(p, tokens, self.book.negations) <= allowed_cost(len(p))), None)
+            hit = next(
+                (p for p in rule.phrases if phrase_cost(p, tokens, self.book.negations) <= allowed_cost(len(p))), None
+            )
             key = (rule.name, words["speaker"])
             last = self._last_s.get(key)
             if hit is not None and (last is None or words["end"] - last >= self.book.cooldown_s):

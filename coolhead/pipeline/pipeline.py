@@ -28,7 +28,7 @@ class _RoleInput:
     def frames(self, samples: np.ndarray) -> np.ndarray:
         buf = np.concatenate([self._rest, samples]) if len(self._rest) else samples
         n = len(buf) // self._frame_len
-        self._rest = buf[n * self._frame_len:]
+        self._rest = buf[n * self._frame_len :]
         return buf[: n * self._frame_len].reshape(n, self._frame_len)
 
 
@@ -87,8 +87,7 @@ class Pipeline:
         return RoleFrames(role, self._t_s, self.frame_s, frames, loudness_dbfs, voiced)
 
     def _after_segments(self, t_s: float, seg_states: dict[str, SegmentState], i: int = -1) -> list[Event]:
-        out = [events.speech(role, s.start_s, s.last_voiced_end_s)
-               for role, s in seg_states.items() if s.ended_now]
+        out = [events.speech(role, s.start_s, s.last_voiced_end_s) for role, s in seg_states.items() if s.ended_now]
         for role, s in seg_states.items():
             out.extend(self._affect[role].step(i, t_s, s))
         if self._turns is not None:

@@ -52,8 +52,7 @@ class FrameProsody:
     """Spectral flux from the previous frame, 0..2 (NaN where either frame is not speech)."""
 
 
-def yin_f0_hz(segments: np.ndarray, rate_hz: int, fmin_hz: float, fmax_hz: float,
-              threshold: float) -> np.ndarray:
+def yin_f0_hz(segments: np.ndarray, rate_hz: int, fmin_hz: float, fmax_hz: float, threshold: float) -> np.ndarray:
     """F0 (Hz) of each row of ``segments`` (n, L) float, by YIN's normalised difference function.
 
     The difference function compares the first ``L - rate/fmin`` samples with their lagged
@@ -75,15 +74,15 @@ def yin_f0_hz(segments: np.ndarray, rate_hz: int, fmin_hz: float, fmax_hz: float
     cross = np.fft.irfft(np.conj(spec_head) * spec_x, n_fft)[:, : tau_max + 2]
     energy = np.concatenate([np.zeros((n, 1)), np.cumsum(x * x, axis=1)], axis=1)
     lags = np.arange(tau_max + 2)
-    e_head = energy[:, width:width + 1]
+    e_head = energy[:, width : width + 1]
     e_lag = energy[:, lags + width] - energy[:, lags]
     diff = np.maximum(e_head + e_lag - 2.0 * cross, 0.0)
     cum = np.cumsum(diff[:, 1:], axis=1)
     cmnd = np.ones_like(diff)
     cmnd[:, 1:] = diff[:, 1:] * lags[1:] / np.maximum(cum, 1e-12)
-    inner = cmnd[:, tau_min:tau_max + 1]
-    left = cmnd[:, tau_min - 1:tau_max]
-    right = cmnd[:, tau_min + 1:tau_max + 2]
+    inner = cmnd[:, tau_min : tau_max + 1]
+    left = cmnd[:, tau_min - 1 : tau_max]
+    right = cmnd[:, tau_min + 1 : tau_max + 2]
     dips = (inner < threshold) & (inner <= left) & (inner <= right)
     has_dip = dips.any(axis=1)
     first = np.argmax(dips, axis=1)
@@ -119,7 +118,7 @@ class FrameAnalyser:
         """Spectral shape of the previous block's last frame, if it was speech (for flux)."""
         self._taper = np.hanning(self._frame_len)
         # Power of a full-scale sine through the taper, so band_db is in dB re full scale.
-        self._full_scale = (32768.0 ** 2) * np.sum(self._taper ** 2) / 2.0
+        self._full_scale = (32768.0**2) * np.sum(self._taper**2) / 2.0
 
     def __call__(self, frames: np.ndarray, speech: np.ndarray) -> FrameProsody:
         """``frames``: (n, frame_len) int16 at the pipeline rate; ``speech``: (n,) VAD decision."""
@@ -128,7 +127,7 @@ class FrameAnalyser:
             x = 0.5 * (x[:, 0::2] + x[:, 1::2])
         n = len(x)
         stream = np.concatenate([self._tail, x.reshape(-1)])
-        self._tail = stream[len(stream) - len(self._tail):]
+        self._tail = stream[len(stream) - len(self._tail) :]
         f0_hz = np.full(n, np.nan)
         tilt_db = np.full(n, np.nan)
         band_db = np.full(n, np.nan)
@@ -138,7 +137,7 @@ class FrameAnalyser:
             if n:
                 self._last_shape = None
         else:
-            windows = np.lib.stride_tricks.sliding_window_view(stream, self._window_len)[::self._frame_len]
+            windows = np.lib.stride_tricks.sliding_window_view(stream, self._window_len)[:: self._frame_len]
             c = self._config
             f0_hz[idx] = yin_f0_hz(windows[idx], ANALYSIS_RATE_HZ, c.f0_min_hz, c.f0_max_hz, c.f0_threshold)
             power = np.abs(np.fft.rfft(x[idx] * self._taper, _TILT_FFT)) ** 2
@@ -225,8 +224,15 @@ class ProsodyWindow:
     """Turn time since the previous window of the same turn (what this one adds)."""
 
 
-def summarise_window(loudness_dbfs: np.ndarray, f0_hz: np.ndarray, tilt_db: np.ndarray, flux: np.ndarray,
-                     nuclei: int, frame_s: float, min_voiced_frames: int) -> ProsodyWindow:
+def summarise_window(
+    loudness_dbfs: np.ndarray,
+    f0_hz: np.ndarray,
+    tilt_db: np.ndarray,
+    flux: np.ndarray,
+    nuclei: int,
+    frame_s: float,
+    min_voiced_frames: int,
+) -> ProsodyWindow:
     """Summary of the speech frames of a window (all arrays hold speech frames only).
 
     Loudness and tilt are taken over the voiced frames (F0 found) when there are at least
@@ -246,8 +252,16 @@ def summarise_window(loudness_dbfs: np.ndarray, f0_hz: np.ndarray, tilt_db: np.n
     finite_tilt = tilt_db[np.isfinite(tilt_db)]
     tilt = float(np.mean(finite_tilt)) if len(finite_tilt) else float("nan")
     finite_flux = flux[np.isfinite(flux)]
-    return ProsodyWindow(speech_s, loudness_db, f0, rng, tilt, nuclei / speech_s if speech_s else 0.0,
-                         n_voiced / n if n else 0.0, float(np.mean(finite_flux)) if len(finite_flux) else float("nan"))
+    return ProsodyWindow(
+        speech_s,
+        loudness_db,
+        f0,
+        rng,
+        tilt,
+        nuclei / speech_s if speech_s else 0.0,
+        n_voiced / n if n else 0.0,
+        float(np.mean(finite_flux)) if len(finite_flux) else float("nan"),
+    )
 
 
 _LOUD, _F0, _TILT, _FLUX, _NUCLEUS, _SPEECH = range(6)
@@ -304,8 +318,14 @@ class ProsodyTracker:
         rows = rows[rows[:, _SPEECH] > 0]
         if len(rows) == 0:
             return None
-        window = summarise_window(rows[:, _LOUD], rows[:, _F0], rows[:, _TILT], rows[:, _FLUX],
-                                  int(rows[:, _NUCLEUS].sum()),
-                                  self._frame_s, self._config.min_voiced_frames)
+        window = summarise_window(
+            rows[:, _LOUD],
+            rows[:, _F0],
+            rows[:, _TILT],
+            rows[:, _FLUX],
+            int(rows[:, _NUCLEUS].sum()),
+            self._frame_s,
+            self._config.min_voiced_frames,
+        )
         window.new_s = new_s
         return window

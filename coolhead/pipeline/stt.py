@@ -74,7 +74,7 @@ class UtteranceCutter:
         self._frame_s = frame_s
         self._feed_frames = max(1, round(feed_s / frame_s))
         keep = int(round(PREROLL_S / frame_s)) + 16
-        self._recent = {r: deque(maxlen=keep) for r in roles}
+        self._recent: dict[str, deque[tuple[float, np.ndarray]]] = {r: deque(maxlen=keep) for r in roles}
         self._pending: dict[str, list[np.ndarray]] = {r: [] for r in roles}
         self._start_s: dict[str, float] = {}
 
@@ -127,8 +127,11 @@ class Transcriber:
 
 
 def words_event(role: str, utterance_start_s: float, words: list[Word], backend: str) -> Event:
-    return events.words(role, [(w.w, utterance_start_s + w.start_s, utterance_start_s + w.end_s, w.conf)
-                               for w in words], backend=backend)
+    return events.words(
+        role,
+        [(w.w, utterance_start_s + w.start_s, utterance_start_s + w.end_s, w.conf) for w in words],
+        backend=backend,
+    )
 
 
 class InlineStt:

@@ -26,4 +26,7 @@ def backend_for_run(config: Config, model_path: str | None = None) -> tuple[SttB
     if model is None:
         return None, no_model_message(config.stt.language)
     backend = load_backend(model, config)
-    return backend, f"speech-to-text: {model.kind} model '{model.name or model.path.name}' ({model.lang}, {model.source})"
+    return (
+        backend,
+        f"speech-to-text: {model.kind} model '{model.name or model.path.name}' ({model.lang}, {model.source})",
+    )

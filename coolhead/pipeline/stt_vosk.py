@@ -34,7 +34,7 @@ class VoskBackend:
             raise ModelError(f"{self.model_dir}: vosk cannot load the model: {exc}") from None
         self._grammar = json.dumps(grammar, ensure_ascii=False) if grammar else None
 
-    def open_stream(self, rate_hz: int) -> "VoskStream":
+    def open_stream(self, rate_hz: int) -> VoskStream:
         import vosk
 
         args = (self._model, float(rate_hz)) + ((self._grammar,) if self._grammar else ())
@@ -69,5 +69,7 @@ class VoskStream:
 
     def _words(self, result_json: str) -> list[Word]:
         offset_s = self._utterance_at / self._rate_hz
-        return [Word(w["word"], w["start"] - offset_s, w["end"] - offset_s, w.get("conf", 1.0))
-                for w in json.loads(result_json).get("result", [])]
+        return [
+            Word(w["word"], w["start"] - offset_s, w["end"] - offset_s, w.get("conf", 1.0))
+            for w in json.loads(result_json).get("result", [])
+        ]

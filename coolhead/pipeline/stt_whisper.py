@@ -51,8 +51,16 @@ SURE_NO_SPEECH_PROB = 0.8
 """Above this no-speech probability a segment is dropped whatever its log-probability (tiny.en's
 "Thank you." on noise: 0.89-0.91; real speech kept: at most 0.44, docs/stt.md)."""
 _ANNOTATION = re.compile(r"^[\s\[\(\*♪♫#~.…-]*(?:[\[\(\*].*?[\]\)\*])?[\s\]\)\*♪♫#~.…-]*$")
-STOCK_PHRASES = ("thanks for watching", "thank you for watching", "see you in the next video",
-                 "please subscribe", "like and subscribe", "subtitles by", "subtitled by", "captions by")
+STOCK_PHRASES = (
+    "thanks for watching",
+    "thank you for watching",
+    "see you in the next video",
+    "please subscribe",
+    "like and subscribe",
+    "subtitles by",
+    "subtitled by",
+    "captions by",
+)
 """Subtitle credits and video sign-offs Whisper writes on silence or noise: never in a call."""
 SOUND_WORDS = frozenset({"music", "applause", "laughter", "silence", "noise", "you"})
 """A segment that is only one of these is Whisper naming a sound (or its "you" on noise)."""
@@ -73,11 +81,16 @@ def is_hallucination(text: str, no_speech_prob: float, avg_logprob: float, compr
     """Whether a Whisper segment is non-speech output rather than words someone said."""
     folded = _folded(text)
     words = folded.split()
-    return (not folded or folded in SOUND_WORDS or _ANNOTATION.match(text) is not None
-            or (len(words) >= 4 and len(set(words)) * 2 <= len(words))
-            or (no_speech_prob > NO_SPEECH_PROB and avg_logprob < LOW_LOGPROB) or no_speech_prob > SURE_NO_SPEECH_PROB
-            or compression_ratio > MAX_COMPRESSION_RATIO
-            or any(phrase in folded for phrase in STOCK_PHRASES))
+    return (
+        not folded
+        or folded in SOUND_WORDS
+        or _ANNOTATION.match(text) is not None
+        or (len(words) >= 4 and len(set(words)) * 2 <= len(words))
+        or (no_speech_prob > NO_SPEECH_PROB and avg_logprob < LOW_LOGPROB)
+        or no_speech_prob > SURE_NO_SPEECH_PROB
+        or compression_ratio > MAX_COMPRESSION_RATIO
+        or any(phrase in folded for phrase in STOCK_PHRASES)
+    )
 
 
 def _model_class():
@@ -97,8 +110,7 @@ def _model_class():
 class WhisperBackend:
     name = "whisper"
 
-    def __init__(self, model_dir: str | Path, language: str = "en", beam_size: int = 5,
-                 cpu_threads: int = 1) -> None:
+    def __init__(self, model_dir: str | Path, language: str = "en", beam_size: int = 5, cpu_threads: int = 1) -> None:
         os.environ["HF_HUB_OFFLINE"] = "1"
         os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
         try:
@@ -107,8 +119,9 @@ class WhisperBackend:
             raise ModelError("Whisper needs faster-whisper: pip install 'coolhead[whisper]'") from None
         self.model_dir = check_whisper_model(model_dir)
         try:
-            self._model = model_class(str(self.model_dir), device="cpu", compute_type="int8",
-                                      cpu_threads=cpu_threads, local_files_only=True)
+            self._model = model_class(
+                str(self.model_dir), device="cpu", compute_type="int8", cpu_threads=cpu_threads, local_files_only=True
+            )
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"{self.model_dir}: faster-whisper cannot load the model: {exc}") from None
         self._language = language.split("-")[0].lower()
@@ -116,7 +129,7 @@ class WhisperBackend:
             raise ModelError(f"{self.model_dir}: an English-only Whisper model cannot transcribe '{language}'")
         self._beam_size = beam_size
 
-    def open_stream(self, rate_hz: int) -> "WhisperStream":
+    def open_stream(self, rate_hz: int) -> WhisperStream:
         return WhisperStream(self, rate_hz)
 
     def transcribe(self, audio_16k: np.ndarray) -> list[Word]:
@@ -124,14 +137,24 @@ class WhisperBackend:
         only (no sampling fallback), so the same audio always gives the same words."""
         self._model.context_frames = context_frames(len(audio_16k))
         segments, _ = self._model.transcribe(
-            audio_16k, language=self._language, beam_size=self._beam_size, word_timestamps=True,
-            condition_on_previous_text=False, vad_filter=False, temperature=0.0,
-            no_speech_threshold=None)
-        return [Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
-                for segment in segments
-                if not is_hallucination(segment.text, segment.no_speech_prob, segment.avg_logprob,
-                                        segment.compression_ratio)
-                for w in (segment.words or []) if w.word.strip()]
+            audio_16k,
+            language=self._language,
+            beam_size=self._beam_size,
+            word_timestamps=True,
+            condition_on_previous_text=False,
+            vad_filter=False,
+            temperature=0.0,
+            no_speech_threshold=None,
+        )
+        return [
+            Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+            for segment in segments
+            if not is_hallucination(
+                segment.text, segment.no_speech_prob, segment.avg_logprob, segment.compression_ratio
+            )
+            for w in (segment.words or [])
+            if w.word.strip()
+        ]
 
 
 class WhisperStream:

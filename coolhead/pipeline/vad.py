@@ -32,7 +32,9 @@ class VoiceActivity:
         loud = loudness_dbfs >= self._gate(loudness_dbfs)
         voiced = np.fromiter(
             (bool(ok) and is_speech(frame.tobytes(), rate) for frame, ok in zip(frames, loud)),
-            dtype=bool, count=len(frames))
+            dtype=bool,
+            count=len(frames),
+        )
         if self._nonspeech is not None:
             voiced &= self._nonspeech(frames, loudness_dbfs, voiced) == SPEECH_OR_QUIET
         if self._samples_seen < self._startup_samples and len(frames):
@@ -64,5 +66,5 @@ class LevelGate:
             return np.zeros(0)
         levels = np.concatenate([self._recent, loudness_dbfs])
         floors = np.lib.stride_tricks.sliding_window_view(levels, len(self._recent) + 1).min(axis=1)
-        self._recent = levels[len(levels) - len(self._recent):]
+        self._recent = levels[len(levels) - len(self._recent) :]
         return np.clip(floors + self._above_db, self._min_dbfs, self._max_dbfs)

@@ -23,7 +23,7 @@ def describe(event: Event) -> str | None:
         who = "cue"
         what = f"{event['cue'].upper()}: {event['reason']}"
     elif kind == "words":
-        what = f"\"{event['text']}\""
+        what = f'"{event["text"]}"'
     else:
         return None
     return f"{format_time(event['t'])}  {who:<9} {what}"

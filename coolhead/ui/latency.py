@@ -33,8 +33,13 @@ class LatencyLog:
         if not values:
             return None
         p50, p95, p99 = np.percentile(values, [50, 95, 99])
-        return {"n": len(values), "p50": round(float(p50), 1), "p95": round(float(p95), 1),
-                "p99": round(float(p99), 1), "max": round(max(values), 1)}
+        return {
+            "n": len(values),
+            "p50": round(float(p50), 1),
+            "p95": round(float(p95), 1),
+            "p99": round(float(p99), 1),
+            "max": round(max(values), 1),
+        }
 
     def summary(self) -> str:
         """One line for the end-of-listening report."""
@@ -42,6 +47,5 @@ class LatencyLog:
         for label, kind in (("cues", "cue"), ("all events", None)):
             p = self.percentiles_ms(kind)
             if p:
-                parts.append(f"{label} p50 {p['p50']:.0f} / p95 {p['p95']:.0f} / p99 {p['p99']:.0f} ms "
-                             f"(n={p['n']})")
+                parts.append(f"{label} p50 {p['p50']:.0f} / p95 {p['p95']:.0f} / p99 {p['p99']:.0f} ms (n={p['n']})")
         return "latency audio-in -> shown: " + ("; ".join(parts) if parts else "no events")

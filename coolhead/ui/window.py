@@ -10,8 +10,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEasingCurve, QPropertyAnimation, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QPalette
-from PySide6.QtWidgets import (QGraphicsOpacityEffect, QGridLayout, QLabel, QProgressBar, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QGraphicsOpacityEffect,
+    QGridLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from coolhead.cue_kinds import CUES
 from coolhead.i18n import CueTexts
@@ -31,14 +38,16 @@ class CueWindow(QWidget):
     """The agent pressed the call button: True = start a call, False = end it."""
 
     def __init__(self, texts: CueTexts, cue_visible_s: float = 4.0) -> None:
-        super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint
-                         | Qt.WindowType.WindowDoesNotAcceptFocus)
+        super().__init__(
+            None, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint | Qt.WindowType.WindowDoesNotAcceptFocus
+        )
         self.texts = texts
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setWindowTitle(texts.label("window_title"))
-        self.setLayoutDirection(Qt.LayoutDirection.RightToLeft if texts.right_to_left
-                                else Qt.LayoutDirection.LeftToRight)
+        self.setLayoutDirection(
+            Qt.LayoutDirection.RightToLeft if texts.right_to_left else Qt.LayoutDirection.LeftToRight
+        )
         self.setFixedWidth(420)
         self.current_cue: str | None = None
         self._in_call = False
@@ -70,9 +79,13 @@ class CueWindow(QWidget):
         self.interruptions = QLabel("0")
         self.interruptions.setFont(_font(12, bold=True))
         meters = QGridLayout()
-        for row, (label, widget) in enumerate(((texts.label("customer_anger"), self.anger_meter),
-                                               (texts.label("agent_loudness"), self.loudness_meter),
-                                               (texts.label("interruptions"), self.interruptions))):
+        for row, (label, widget) in enumerate(
+            (
+                (texts.label("customer_anger"), self.anger_meter),
+                (texts.label("agent_loudness"), self.loudness_meter),
+                (texts.label("interruptions"), self.interruptions),
+            )
+        ):
             meters.addWidget(QLabel(label), row, 0)
             meters.addWidget(widget, row, 1)
         self.call_button = QPushButton(texts.label("start_call"))
@@ -107,8 +120,9 @@ class CueWindow(QWidget):
         self.loudness_meter.setFormat(f"{agent_vs_baseline_db:+.1f} dB")
 
     def set_interruptions(self, total: int, by_agent: int) -> None:
-        self.interruptions.setText(self._directed(
-            self.texts.label("interruptions_count").format(total=total, by_you=by_agent)))
+        self.interruptions.setText(
+            self._directed(self.texts.label("interruptions_count").format(total=total, by_you=by_agent))
+        )
 
     def set_call_state(self, armed: bool, in_call: bool) -> None:
         """``armed``: calls are being taken (the button's state); ``in_call``: one is going on now."""

@@ -50,8 +50,15 @@ def calls(name: str, data_dir: Path, folder: Path) -> Iterator[tuple[str, Path]]
         from coolhead.evaluation.emotion_corpora import CORPORA
         from scripts.build_emotion_calls import build_set
 
-        build_set(CORPORA["ravdess"], "test", folder, conditions=("clean", "phone"),
-                  kinds={"esc": 1, "calm": 1}, data_dir=data_dir, seed=3)
+        build_set(
+            CORPORA["ravdess"],
+            "test",
+            folder,
+            conditions=("clean", "phone"),
+            kinds={"esc": 1, "calm": 1},
+            data_dir=data_dir,
+            seed=3,
+        )
         for path in sorted(folder.glob("*/*.wav")):
             yield f"{path.parent.name}/{path.name}", path
     else:

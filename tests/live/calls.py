@@ -15,11 +15,11 @@ RATE_HZ = 16000
 
 # (role, clip relative to the LibriSpeech folder, start in the call, s)
 PLAN = [
-    ("customer", "1089/134686/1089-134686-0000.flac", 0.5),   # 10.4 s
-    ("agent", "another_door.flac", 6.0),                       # talks over the customer
+    ("customer", "1089/134686/1089-134686-0000.flac", 0.5),  # 10.4 s
+    ("agent", "another_door.flac", 6.0),  # talks over the customer
     ("agent", "another_engineer.flac", 12.0),
     ("customer", "1089/134691/1089-134691-0001.flac", 17.0),  # 5.4 s
-    ("agent", "i_tell_you.flac", 19.5),                        # talks over again, > 10 s later
+    ("agent", "i_tell_you.flac", 19.5),  # talks over again, > 10 s later
     ("agent", "testing_routine.flac", 23.6),
     ("customer", "1089/134686/1089-134686-0001.flac", 25.2),  # customer cuts in
 ]
@@ -35,7 +35,7 @@ def build_call(librispeech: Path, out_dir: Path, gain: float = 1.0) -> tuple[Pat
         assert rate_hz == RATE_HZ, clip
         at = int(start_s * RATE_HZ)
         channel = 0 if role == "agent" else 1
-        call[at: at + len(audio), channel] += audio[: len(call) - at] * gain
+        call[at : at + len(audio), channel] += audio[: len(call) - at] * gain
     paths = out_dir / "call.wav", out_dir / "agent.wav", out_dir / "customer.wav"
     sf.write(paths[0], call, RATE_HZ, subtype="PCM_16")
     sf.write(paths[1], call[:, 0], RATE_HZ, subtype="PCM_16")
@@ -49,7 +49,7 @@ def capture_lag(recorded: np.ndarray, source: np.ndarray) -> tuple[int, float]:
     xcorr = np.fft.irfft(np.fft.rfft(recorded, n) * np.conj(np.fft.rfft(source, n)), n)
     lag = int(np.argmax(xcorr))
     lag = lag if lag < n // 2 else lag - n
-    aligned = recorded[max(lag, 0): max(lag, 0) + len(source)]
+    aligned = recorded[max(lag, 0) : max(lag, 0) + len(source)]
     m = min(len(aligned), len(source))
     return lag, float(np.corrcoef(aligned[:m], source[:m])[0, 1])
 
@@ -59,6 +59,6 @@ def delayed(call: Path, lags: tuple[int, int], out: Path) -> Path:
     audio, rate_hz = sf.read(call, dtype="int16", always_2d=True)
     shifted = np.zeros((len(audio) + max(lags), 2), np.int16)
     for ch, lag in enumerate(lags):
-        shifted[lag: lag + len(audio), ch] = audio[:, ch]
+        shifted[lag : lag + len(audio), ch] = audio[:, ch]
     sf.write(out, shifted, rate_hz, subtype="PCM_16")
     return out

@@ -76,12 +76,16 @@ class Listening:
         return json.loads(self.stats_path.read_text(encoding="utf-8"))
 
 
-def start_listen(pulse: PrivatePulse, tmp_path: Path, *args: str, env: dict | None = None,
-                 prefix: tuple[str, ...] = ()) -> Listening:
+def start_listen(
+    pulse: PrivatePulse, tmp_path: Path, *args: str, env: dict | None = None, prefix: tuple[str, ...] = ()
+) -> Listening:
     """``coolhead listen ARGS --stats ...`` in the background, on ``pulse``'s devices."""
     stderr_path, stats_path = tmp_path / "listen.stderr", tmp_path / "stats.json"
-    proc = subprocess.Popen([*prefix, sys.executable, "-m", "coolhead.cli.main", "listen", *args,
-                             "--stats", str(stats_path)],
-                            cwd=ROOT, env={**pulse.env, **(env or {})}, stdout=subprocess.DEVNULL,
-                            stderr=open(stderr_path, "w", encoding="utf-8"))
+    proc = subprocess.Popen(
+        [*prefix, sys.executable, "-m", "coolhead.cli.main", "listen", *args, "--stats", str(stats_path)],
+        cwd=ROOT,
+        env={**pulse.env, **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=open(stderr_path, "w", encoding="utf-8"),
+    )
     return Listening(proc, stderr_path, stats_path)

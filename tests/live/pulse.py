@@ -27,8 +27,11 @@ class PrivatePulse:
         self.root = Path(root)
         self.sinks = dict(sinks)
         self.rate_hz = rate_hz
-        self.env = {**os.environ, "XDG_RUNTIME_DIR": str(self.root / "run"),
-                    "XDG_CONFIG_HOME": str(self.root / "config")}
+        self.env = {
+            **os.environ,
+            "XDG_RUNTIME_DIR": str(self.root / "run"),
+            "XDG_CONFIG_HOME": str(self.root / "config"),
+        }
         self.env.pop("PULSE_SERVER", None)
         self.log_path = self.root / "pulse.log"
 
@@ -36,21 +39,38 @@ class PrivatePulse:
         """ALSA/PortAudio name of ``sink``'s monitor."""
         return f"{sink}_mon"
 
-    def start(self) -> "PrivatePulse":
+    def start(self) -> PrivatePulse:
         (self.root / "run").mkdir(parents=True, exist_ok=True)
         (self.root / "run").chmod(0o700)
         alsa = self.root / "config" / "alsa"
         alsa.mkdir(parents=True, exist_ok=True)
-        (alsa / "asoundrc").write_text("".join(
-            f'pcm.{self.device(s)} {{ type pulse; device "{s}.monitor"; '
-            f'hint {{ show on; description "{s} monitor" }} }}\n'
-            for s in self.sinks))
-        loads = [f"--load=module-null-sink sink_name={s} rate={self.rate_hz} channels={ch}"
-                 for s, ch in self.sinks.items()]
-        subprocess.run(["pulseaudio", "--daemonize=yes", "-n", "--exit-idle-time=-1", "--system=false",
-                        "--disallow-exit=no", f"--log-target=file:{self.log_path}",
-                        "--load=module-native-protocol-unix", *loads],
-                       env=self.env, check=True, timeout=20, capture_output=True)
+        (alsa / "asoundrc").write_text(
+            "".join(
+                f'pcm.{self.device(s)} {{ type pulse; device "{s}.monitor"; '
+                f'hint {{ show on; description "{s} monitor" }} }}\n'
+                for s in self.sinks
+            )
+        )
+        loads = [
+            f"--load=module-null-sink sink_name={s} rate={self.rate_hz} channels={ch}" for s, ch in self.sinks.items()
+        ]
+        subprocess.run(
+            [
+                "pulseaudio",
+                "--daemonize=yes",
+                "-n",
+                "--exit-idle-time=-1",
+                "--system=false",
+                "--disallow-exit=no",
+                f"--log-target=file:{self.log_path}",
+                "--load=module-native-protocol-unix",
+                *loads,
+            ],
+            env=self.env,
+            check=True,
+            timeout=20,
+            capture_output=True,
+        )
         deadline = time.monotonic() + 10
         while self.pactl("info", check=False).returncode != 0:
             if time.monotonic() > deadline:
@@ -72,8 +92,7 @@ class PrivatePulse:
             os.kill(pid, 9)
 
     def pactl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run(["pactl", *args], env=self.env, capture_output=True, text=True,
-                              timeout=10, check=check)
+        return subprocess.run(["pactl", *args], env=self.env, capture_output=True, text=True, timeout=10, check=check)
 
     def play(self, sink: str, wav: Path) -> subprocess.Popen:
         """Start playing ``wav`` into ``sink`` (returns at once)."""
@@ -88,7 +107,7 @@ class PrivatePulse:
                 return
         raise KeyError(sink)
 
-    def __enter__(self) -> "PrivatePulse":
+    def __enter__(self) -> PrivatePulse:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:

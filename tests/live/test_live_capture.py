@@ -37,12 +37,19 @@ def _analyze(wav: Path, events: Path) -> list[dict]:
 
 def _key(events: list[dict]) -> list[tuple[str, str, float]]:
     """Interruptions and cues, in time order: (type, who/kind, t)."""
-    return sorted(((e["type"], e.get("by") or e.get("cue"), e["t"]) for e in events if e["type"] in KEY_TYPES),
-                  key=lambda k: k[2])
+    return sorted(
+        ((e["type"], e.get("by") or e.get("cue"), e["t"]) for e in events if e["type"] in KEY_TYPES), key=lambda k: k[2]
+    )
 
 
-def _check_against_source(live_events: list[dict], recording: Path, call: Path, tmp_path: Path,
-                          max_role_skew_s: float, max_dt_s: float = 2 * FRAME_S) -> None:
+def _check_against_source(
+    live_events: list[dict],
+    recording: Path,
+    call: Path,
+    tmp_path: Path,
+    max_role_skew_s: float,
+    max_dt_s: float = 2 * FRAME_S,
+) -> None:
     """The recording is the played call (delayed by the capture start); analysing the call,
     delayed the same way, gives the live interruptions and cues within ``max_dt_s``."""
     recorded, rate_hz = sf.read(recording, dtype="float32", always_2d=True)
@@ -63,9 +70,19 @@ def _check_against_source(live_events: list[dict], recording: Path, call: Path, 
 def test_two_devices_live_events_match_analyze(two_sinks: PrivatePulse, played_call, tmp_path: Path) -> None:
     call, agent_wav, customer_wav = played_call
     events_path = tmp_path / "live.jsonl"
-    live = start_listen(two_sinks, tmp_path, "--agent-device", two_sinks.device("agent"),
-                        "--customer-device", two_sinks.device("call"), "--no-window", "--no-stt",
-                        "--events", str(events_path), "--record")
+    live = start_listen(
+        two_sinks,
+        tmp_path,
+        "--agent-device",
+        two_sinks.device("agent"),
+        "--customer-device",
+        two_sinks.device("call"),
+        "--no-window",
+        "--no-stt",
+        "--events",
+        str(events_path),
+        "--record",
+    )
     live.wait_for("audio is flowing")
     status = _play_and_stop(live, [two_sinks.play("agent", agent_wav), two_sinks.play("call", customer_wav)])
     assert status == 0, live.stderr()
@@ -84,14 +101,24 @@ def test_two_devices_live_events_match_analyze(two_sinks: PrivatePulse, played_c
     assert stats["latency_ms"]["cue"]["n"] >= 2
 
 
-def test_one_stereo_device_at_another_rate_is_resampled(stereo_sink: PrivatePulse, played_call,
-                                                        tmp_path: Path) -> None:
+def test_one_stereo_device_at_another_rate_is_resampled(stereo_sink: PrivatePulse, played_call, tmp_path: Path) -> None:
     """Both parties on the two channels of one device, captured at 48 kHz (the sound server
     resamples up, coolhead resamples back down to 16 kHz): same events."""
     call, _, _ = played_call
     events_path = tmp_path / "live.jsonl"
-    live = start_listen(stereo_sink, tmp_path, "--device", stereo_sink.device("line"), "--capture-rate", "48000",
-                        "--no-window", "--no-stt", "--events", str(events_path), "--record")
+    live = start_listen(
+        stereo_sink,
+        tmp_path,
+        "--device",
+        stereo_sink.device("line"),
+        "--capture-rate",
+        "48000",
+        "--no-window",
+        "--no-stt",
+        "--events",
+        str(events_path),
+        "--record",
+    )
     live.wait_for("audio is flowing")
     assert "capturing at 48000 Hz, resampled to 16000 Hz" in live.stderr()
     status = _play_and_stop(live, [stereo_sink.play("line", call)])
@@ -104,8 +131,7 @@ def test_one_stereo_device_at_another_rate_is_resampled(stereo_sink: PrivatePuls
     # Through two resamplers (the sound server's up, ours down) at an arbitrary sub-sample phase,
     # the waveform is no longer the source's (correlation ~0.99), and webrtcvad may flip on the
     # soft first frames of a turn: onsets agree within half a second here, not within frames.
-    _check_against_source(live_events, tmp_path / "live.wav", call, tmp_path, max_role_skew_s=1 / 16000,
-                          max_dt_s=0.5)
+    _check_against_source(live_events, tmp_path / "live.wav", call, tmp_path, max_role_skew_s=1 / 16000, max_dt_s=0.5)
 
 
 def test_window_mode_shows_each_cue_as_it_happens(two_sinks: PrivatePulse, played_call, tmp_path: Path) -> None:
@@ -115,12 +141,24 @@ def test_window_mode_shows_each_cue_as_it_happens(two_sinks: PrivatePulse, playe
 
     call, agent_wav, customer_wav = played_call
     events_path, snapshots = tmp_path / "live.jsonl", tmp_path / "snapshots"
-    live = start_listen(two_sinks, tmp_path, "--agent-device", "agent_mon", "--customer-device", "call_mon",
-                        "--no-stt", "--events", str(events_path), "--snapshots", str(snapshots),
-                        env={"QT_QPA_PLATFORM": "offscreen"})
+    live = start_listen(
+        two_sinks,
+        tmp_path,
+        "--agent-device",
+        "agent_mon",
+        "--customer-device",
+        "call_mon",
+        "--no-stt",
+        "--events",
+        str(events_path),
+        "--snapshots",
+        str(snapshots),
+        env={"QT_QPA_PLATFORM": "offscreen"},
+    )
     live.wait_for("audio is flowing")
-    assert _play_and_stop(live, [two_sinks.play("agent", agent_wav), two_sinks.play("call", customer_wav)]) == 0, \
+    assert _play_and_stop(live, [two_sinks.play("agent", agent_wav), two_sinks.play("call", customer_wav)]) == 0, (
         live.stderr()
+    )
     cues = [e["cue"] for e in read_events(events_path) if e["type"] == "cue"]
     shots = sorted(snapshots.glob("cue-*.png"))
     assert cues[:2] == ["pause", "pause"] and [p.stem.split("-", 2)[2] for p in shots] == cues
@@ -141,8 +179,20 @@ def test_calls_split_on_silence_and_end_on_sigusr1(two_sinks: PrivatePulse, play
         twice[role] = tmp_path / f"{role}-twice.wav"
         sf.write(twice[role], np.concatenate([audio, np.zeros(5 * rate_hz, np.int16), audio]), rate_hz)
     calls_dir = tmp_path / "calls"
-    live = start_listen(two_sinks, tmp_path, "--agent-device", "agent_mon", "--customer-device", "call_mon",
-                        "--no-window", "--no-stt", "--out", str(calls_dir), "--split-silence", "3")
+    live = start_listen(
+        two_sinks,
+        tmp_path,
+        "--agent-device",
+        "agent_mon",
+        "--customer-device",
+        "call_mon",
+        "--no-window",
+        "--no-stt",
+        "--out",
+        str(calls_dir),
+        "--split-silence",
+        "3",
+    )
     live.wait_for("audio is flowing")
     players = [two_sinks.play("agent", twice["agent"]), two_sinks.play("call", twice["customer"])]
     for player in players:
@@ -163,8 +213,14 @@ def test_calls_split_on_silence_and_end_on_sigusr1(two_sinks: PrivatePulse, play
 
 
 def test_devices_lists_the_capture_devices_with_their_indices(two_sinks: PrivatePulse) -> None:
-    result = subprocess.run([sys.executable, "-m", "coolhead.cli.main", "devices"], cwd=ROOT, env=two_sinks.env,
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "coolhead.cli.main", "devices"],
+        cwd=ROOT,
+        env=two_sinks.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     rows = {line.split()[1]: line.split()[0] for line in result.stdout.splitlines()[1:]}
     assert {"agent_mon", "call_mon"} <= set(rows)

@@ -20,8 +20,9 @@ def _error_lines(stderr: str) -> list[str]:
 
 
 def test_missing_device_is_one_line_listing_the_devices(two_sinks: PrivatePulse, tmp_path: Path) -> None:
-    live = start_listen(two_sinks, tmp_path, "--agent-device", "headset", "--customer-device", "call_mon",
-                        "--no-window", "--no-stt")
+    live = start_listen(
+        two_sinks, tmp_path, "--agent-device", "headset", "--customer-device", "call_mon", "--no-window", "--no-stt"
+    )
     assert live.proc.wait(timeout=30) == 2
     stderr = live.stderr()
     assert "Traceback" not in stderr
@@ -33,8 +34,9 @@ def test_missing_device_is_one_line_listing_the_devices(two_sinks: PrivatePulse,
 def test_device_gone_from_the_sound_server_at_start(two_sinks: PrivatePulse, tmp_path: Path) -> None:
     """The ALSA name still exists but its PulseAudio source does not: clear error, no traceback."""
     two_sinks.unload_sink("call")
-    live = start_listen(two_sinks, tmp_path, "--agent-device", "agent_mon", "--customer-device", "call_mon",
-                        "--no-window", "--no-stt")
+    live = start_listen(
+        two_sinks, tmp_path, "--agent-device", "agent_mon", "--customer-device", "call_mon", "--no-window", "--no-stt"
+    )
     assert live.proc.wait(timeout=30) == 2
     stderr = live.stderr()
     assert "Traceback" not in stderr
@@ -42,12 +44,20 @@ def test_device_gone_from_the_sound_server_at_start(two_sinks: PrivatePulse, tmp
     assert "cannot open input device" in line and "'call_mon'" in line and "input devices:" in line
 
 
-def test_device_lost_mid_call_keeps_events_and_stops(stereo_sink: PrivatePulse, played_call,
-                                                     tmp_path: Path) -> None:
+def test_device_lost_mid_call_keeps_events_and_stops(stereo_sink: PrivatePulse, played_call, tmp_path: Path) -> None:
     call, _, _ = played_call
     events_path = tmp_path / "live.jsonl"
-    live = start_listen(stereo_sink, tmp_path, "--device", "line_mon", "--no-window", "--no-stt",
-                        "--events", str(events_path), "--record")
+    live = start_listen(
+        stereo_sink,
+        tmp_path,
+        "--device",
+        "line_mon",
+        "--no-window",
+        "--no-stt",
+        "--events",
+        str(events_path),
+        "--record",
+    )
     live.wait_for("audio is flowing")
     player = stereo_sink.play("line", call)
     deadline = time.monotonic() + 30
@@ -73,20 +83,42 @@ def test_device_lost_mid_call_keeps_events_and_stops(stereo_sink: PrivatePulse, 
 
 
 def test_queue_overrun_under_cpu_hog_is_counted_reported_and_caught_up(
-        two_sinks: PrivatePulse, played_call, tmp_path: Path) -> None:
+    two_sinks: PrivatePulse, played_call, tmp_path: Path
+) -> None:
     """Listener at nice 19 pinned to one core with a busy process beside it: analysis falls
     behind, the 0.2 s queue overflows, the drop is counted and reported, and once the hog is
     gone the pipeline catches up (nothing left queued) with audio time still in step."""
     call, agent_wav, customer_wav = played_call
     events_path = tmp_path / "live.jsonl"
-    live = start_listen(two_sinks, tmp_path, "--agent-device", "agent_mon", "--customer-device", "call_mon",
-                        "--no-window", "--no-stt", "--events", str(events_path), "--record", "--queue-s", "0.2",
-                        prefix=("taskset", "-c", "0", "nice", "-n", "19"))
+    live = start_listen(
+        two_sinks,
+        tmp_path,
+        "--agent-device",
+        "agent_mon",
+        "--customer-device",
+        "call_mon",
+        "--no-window",
+        "--no-stt",
+        "--events",
+        str(events_path),
+        "--record",
+        "--queue-s",
+        "0.2",
+        prefix=("taskset", "-c", "0", "nice", "-n", "19"),
+    )
     live.wait_for("audio is flowing")
     players = [two_sinks.play("agent", agent_wav), two_sinks.play("call", customer_wav)]
     time.sleep(1.0)
-    hog = subprocess.Popen(["taskset", "-c", "0", sys.executable, "-c",
-                            "import time\nend = time.monotonic() + 4\nwhile time.monotonic() < end: pass"])
+    hog = subprocess.Popen(
+        [
+            "taskset",
+            "-c",
+            "0",
+            sys.executable,
+            "-c",
+            "import time\nend = time.monotonic() + 4\nwhile time.monotonic() < end: pass",
+        ]
+    )
     assert hog.wait(timeout=30) == 0
     for player in players:
         assert player.wait(timeout=90) == 0

@@ -17,8 +17,12 @@ from coolhead.sinks.jsonl import read_events
 from coolhead.ui.latency import LatencyLog
 from tests.conftest import run_cli
 
-DEVICES = [InputDevice(0, "pulse", 32, 44100, "ALSA"), InputDevice(1, "call_mon", 32, 44100, "ALSA"),
-           InputDevice(2, "agent_mon", 32, 44100, "ALSA"), InputDevice(3, "USB headset: mic", 1, 48000, "ALSA")]
+DEVICES = [
+    InputDevice(0, "pulse", 32, 44100, "ALSA"),
+    InputDevice(1, "call_mon", 32, 44100, "ALSA"),
+    InputDevice(2, "agent_mon", 32, 44100, "ALSA"),
+    InputDevice(3, "USB headset: mic", 1, 48000, "ALSA"),
+]
 
 
 class HandFedCapture(Capture):
@@ -44,24 +48,25 @@ def test_find_device_by_index_name_or_unique_part() -> None:
         find_device("7", DEVICES)
 
 
-def _listen_by_hand(call: Path, tmp_path: Path, rate_hz: int, block_s: tuple[float, float],
-                    drop: tuple[int, int] | None = None) -> tuple[list[dict], Path]:
+def _listen_by_hand(
+    call: Path, tmp_path: Path, rate_hz: int, block_s: tuple[float, float], drop: tuple[int, int] | None = None
+) -> tuple[list[dict], Path]:
     """Feed ``call`` (resampled to ``rate_hz``) as two streams cut into blocks of different
     lengths, interleaved as two devices would deliver them; ``drop`` = (stream, block index)
     is dropped as a full queue would, counted on the next block."""
     audio, file_rate = sf.read(call, dtype="float32")
     if rate_hz != file_rate:
         import soxr
+
         audio = soxr.resample(audio, file_rate, rate_hz)
     specs = [StreamSpec(DEVICES[2], {"agent": 0}), StreamSpec(DEVICES[1], {"customer": 0})]
     capture = HandFedCapture(specs, rate_hz, queue_s=600)
-    listener = LiveListener(capture, Config(), CallFiles(tmp_path, tmp_path / "call.jsonl", record=True), [],
-                            "test")
+    listener = LiveListener(capture, Config(), CallFiles(tmp_path, tmp_path / "call.jsonl", record=True), [], "test")
     blocks = []
     for stream, seconds in enumerate(block_s):
         n = int(seconds * rate_hz)
         for i, start in enumerate(range(0, len(audio), n)):
-            blocks.append((start / rate_hz, stream, i, audio[start:start + n, stream:stream + 1]))
+            blocks.append((start / rate_hz, stream, i, audio[start : start + n, stream : stream + 1]))
     pending = [0, 0]
     for _, stream, i, samples in sorted(blocks, key=lambda b: b[0]):
         if drop == (stream, i):
@@ -102,7 +107,7 @@ def test_dropped_block_becomes_silence_of_the_same_length(talkover_call: Path, t
     assert recorded.shape == original.shape
     lost = slice(40 * 800, 41 * 800)
     assert not recorded[lost, 1].any() and original[lost, 1].any()
-    assert np.array_equal(recorded[41 * 800:], original[41 * 800:])
+    assert np.array_equal(recorded[41 * 800 :], original[41 * 800 :])
 
 
 def test_latency_percentiles() -> None:

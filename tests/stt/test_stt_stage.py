@@ -26,11 +26,11 @@ class _Recorder:
         self.delay = threading.Event()
         self._delay_s = delay_s
 
-    def open_stream(self, rate_hz: int) -> "_Recorder._Stream":
+    def open_stream(self, rate_hz: int) -> _Recorder._Stream:
         return self._Stream(self)
 
     class _Stream:
-        def __init__(self, owner: "_Recorder") -> None:
+        def __init__(self, owner: _Recorder) -> None:
             self._owner, self._n = owner, 0
 
         def accept(self, samples: np.ndarray) -> list[list[Word]]:
@@ -98,7 +98,7 @@ def test_threaded_recognition_does_not_hold_up_the_pipeline() -> None:
     call = _call()
     events = []
     for i in range(0, len(call["agent"]), 7680):
-        events += pipeline.feed(Chunk(i / RATE_HZ, {r: x[i:i + 7680] for r, x in call.items()}))
+        events += pipeline.feed(Chunk(i / RATE_HZ, {r: x[i : i + 7680] for r, x in call.items()}))
     assert any(e["type"] == "speech" for e in events) and not any(e["type"] == "words" for e in events)
     slow.delay.set()  # the recognizer catches up; flush waits for it
     assert [e["type"] for e in pipeline.flush() if e["type"] == "words"] == ["words", "words"]

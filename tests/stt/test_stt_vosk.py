@@ -84,5 +84,7 @@ def test_no_model_for_the_language_runs_without_words(tmp_path: Path, no_user_mo
     sf.write(call, np.stack([espeak("سلام", "fa")] * 2, axis=1), 16000, subtype="PCM_16")
     result = run_cli("analyze", str(call), "--lang", "kl")  # Greenlandic: neither vosk nor Whisper
     assert result.returncode == 0, result.stderr
-    assert result.stderr.strip().endswith("no speech model for language 'kl' found (coolhead models pull NAME, "
-                                          "--model PATH, or COOLHEAD_STT_MODEL); running without words")
+    assert result.stderr.strip().endswith(
+        "no speech model for language 'kl' found (coolhead models pull NAME, "
+        "--model PATH, or COOLHEAD_STT_MODEL); running without words"
+    )

@@ -21,5 +21,6 @@ def test_voices_cues_times_and_escaping(tmp_path: Path) -> None:
         "WEBVTT\n\n"
         "00:00:00.520 --> 00:00:01.400\n<v Agent>Hello &lt;there&gt;\n\n"
         "01:01:01.250 --> 01:01:01.900\n<v Customer>manager\n\n"
-        "01:01:02.000 --> 01:01:05.000\n<v Coolhead>[TRANSFER] The customer asks for a manager: offer to transfer.\n\n")
+        "01:01:02.000 --> 01:01:05.000\n<v Coolhead>[TRANSFER] The customer asks for a manager: offer to transfer.\n\n"
+    )
     assert vtt_time(59.9995) == "00:01:00.000"

@@ -18,9 +18,17 @@ from tests.conftest import run_cli
 BASE = next(p for p in WHISPER_PACKAGES if p.name == "whisper-base")
 
 
-@pytest.mark.parametrize("language, name", [("en", "whisper-tiny.en"), ("en-US", "whisper-tiny.en"),
-                                            ("fa", "whisper-base"), ("ro", "whisper-base"),
-                                            ("sv", "whisper-base"), ("pl", "whisper-base")])
+@pytest.mark.parametrize(
+    "language, name",
+    [
+        ("en", "whisper-tiny.en"),
+        ("en-US", "whisper-tiny.en"),
+        ("fa", "whisper-base"),
+        ("ro", "whisper-base"),
+        ("sv", "whisper-base"),
+        ("pl", "whisper-base"),
+    ],
+)
 def test_each_language_gets_the_fastest_model_that_speaks_it(no_user_models: Path, language: str, name: str) -> None:
     model = resolve_model(language, 16000)
     assert model is not None and model.kind == "whisper" and model.name == name
@@ -31,8 +39,12 @@ def test_whisper_base_is_joined_once_and_matches_the_published_model(no_user_mod
     assert model.path == no_user_models / ".assembled" / "whisper-base"
     joined = model.path / "model.bin"
     assert joined.stat().st_size == BASE.model_size
-    assert sorted(p.name for p in model.path.iterdir()) == ["config.json", "model.bin", "tokenizer.json",
-                                                          "vocabulary.json"]
+    assert sorted(p.name for p in model.path.iterdir()) == [
+        "config.json",
+        "model.bin",
+        "tokenizer.json",
+        "vocabulary.json",
+    ]
     assert whisper_language(model.path) == "multi"
     mtime = joined.stat().st_mtime_ns
     assert resolve_model("ro", 16000).path == model.path and joined.stat().st_mtime_ns == mtime  # not joined again
@@ -49,9 +61,10 @@ def test_model_by_name_on_the_command_line(no_user_models: Path, tmp_path: Path)
 def fake_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[WhisperPackage, Path]:
     """Two importable packages holding a 3-part model.bin and its other files."""
     site = tmp_path / "site"
-    for module, files in {"fake_whisper_1": {"p1": b"abc" * 1000, "p2": b"def" * 500},
-                          "fake_whisper_2": {"p3": b"ghi", "config.json": b"{}", "tokenizer.json": b"{}",
-                                             "vocabulary.json": b"[]"}}.items():
+    for module, files in {
+        "fake_whisper_1": {"p1": b"abc" * 1000, "p2": b"def" * 500},
+        "fake_whisper_2": {"p3": b"ghi", "config.json": b"{}", "tokenizer.json": b"{}", "vocabulary.json": b"[]"},
+    }.items():
         (site / module).mkdir(parents=True)
         (site / module / "__init__.py").write_text("")
         for name, data in files.items():
@@ -59,10 +72,13 @@ def fake_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Whisper
     monkeypatch.syspath_prepend(str(site))
     joined = b"abc" * 1000 + b"def" * 500 + b"ghi"
     package = WhisperPackage(
-        "fake-whisper", ("fake-whisper-1", "fake-whisper-2"),
+        "fake-whisper",
+        ("fake-whisper-1", "fake-whisper-2"),
         (PackageFile("fake_whisper_1", "p1"), PackageFile("fake_whisper_1", "p2"), PackageFile("fake_whisper_2", "p3")),
         tuple(PackageFile("fake_whisper_2", n) for n in ("config.json", "tokenizer.json", "vocabulary.json")),
-        hashlib.sha256(joined).hexdigest(), len(joined))
+        hashlib.sha256(joined).hexdigest(),
+        len(joined),
+    )
     yield package, site
     for module in ("fake_whisper_1", "fake_whisper_2"):
         sys.modules.pop(module, None)
@@ -86,8 +102,9 @@ def test_a_corrupt_part_is_one_line_and_leaves_nothing(fake_parts: tuple[Whisper
     assert list((tmp_path / "cache" / ".assembled").iterdir()) == []
 
 
-def test_a_missing_part_or_an_unwritable_cache_is_one_line(fake_parts: tuple[WhisperPackage, Path],
-                                                          tmp_path: Path) -> None:
+def test_a_missing_part_or_an_unwritable_cache_is_one_line(
+    fake_parts: tuple[WhisperPackage, Path], tmp_path: Path
+) -> None:
     package, site = fake_parts
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the cache folder should be")
