@@ -137,7 +137,7 @@ def test_one_stereo_device_at_another_rate_is_resampled(stereo_sink: PrivatePuls
 def test_window_mode_shows_each_cue_as_it_happens(two_sinks: PrivatePulse, played_call, tmp_path: Path) -> None:
     """The real cue window (Qt offscreen platform) fed by live capture: a snapshot per cue,
     showing that cue's colour, and a latency measured for each."""
-    from coolhead.ui.window import CUE_COLOURS
+    from coolhead.cue_kinds import CUES
 
     call, agent_wav, customer_wav = played_call
     events_path, snapshots = tmp_path / "live.jsonl", tmp_path / "snapshots"
@@ -165,7 +165,7 @@ def test_window_mode_shows_each_cue_as_it_happens(two_sinks: PrivatePulse, playe
     from PySide6.QtGui import QColor, QImage
 
     image = QImage(str(shots[0]))
-    assert QColor(image.pixel(15, 15)).name() == CUE_COLOURS["pause"]
+    assert QColor(image.pixel(15, 15)).name() == CUES["pause"].colour
     assert live.stats()["latency_ms"]["cue"]["n"] == len(cues)
 
 

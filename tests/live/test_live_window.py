@@ -18,10 +18,11 @@ from PySide6.QtCore import QPoint, Qt  # noqa: E402
 from PySide6.QtGui import QColor, QImage  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from coolhead.cue_kinds import CUES, CueKind  # noqa: E402
 from coolhead.i18n import LANGUAGES, load_texts, pick_language  # noqa: E402
 from coolhead.ui.app import QtSink  # noqa: E402
 from coolhead.ui.latency import LatencyLog  # noqa: E402
-from coolhead.ui.window import CUE_COLOURS, FADE_MS, IDLE_COLOUR, CueWindow  # noqa: E402
+from coolhead.ui.window import FADE_MS, IDLE_COLOUR, CueWindow  # noqa: E402
 from tests.conftest import ROOT  # noqa: E402
 
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -75,7 +76,7 @@ def test_cue_from_the_listener_thread_is_shown_then_fades(qapp: QApplication) ->
     image.save(str(ARTIFACTS / "cue-window.png"))
     assert window.cue_title.text() == "PAUSE"
     assert window.cue_reason.text() == PAUSE_EVENT["reason"]
-    assert _colour_at(image, window.panel, window, 4, 4) == CUE_COLOURS["pause"]
+    assert _colour_at(image, window.panel, window, 4, 4) == CUES[CueKind.PAUSE].colour
     assert window.interruptions.text() == "3, 2 by you"
     assert len(latency.samples_ms("cue")) == 1
 
@@ -137,7 +138,7 @@ def test_persian_is_laid_out_right_to_left(qapp: QApplication, language: str) ->
 def test_every_language_has_every_text() -> None:
     assert set(LANGUAGES) >= {"en", "fa", "ro", "sv"}
     english = load_texts("en")
-    assert set(english.cues) == set(CUE_COLOURS)
+    assert set(english.cues) == set(CUES)
     for language in LANGUAGES:
         texts = load_texts(language)
         assert set(texts.cues) == set(english.cues), language
@@ -171,7 +172,8 @@ from PySide6.QtWidgets import QApplication
 app = QApplication([])
 assert app.platformName() == "xcb", app.platformName()
 from coolhead.i18n import load_texts
-from coolhead.ui.window import CUE_COLOURS, CueWindow
+from coolhead.cue_kinds import CUES
+from coolhead.ui.window import CueWindow
 window = CueWindow(load_texts("sv"))
 window.show()
 texts = load_texts("sv")
@@ -180,7 +182,7 @@ app.processEvents()
 image = window.grab().toImage()
 assert window.cue_title.text() == "KOPPLA VIDARE"
 assert window.cue_reason.text() == texts.reasons["manager_request"]
-assert QColor(image.pixel(window.panel.pos().x() + 4, window.panel.pos().y() + 4)).name() == CUE_COLOURS["transfer"]
+assert QColor(image.pixel(window.panel.pos().x() + 4, window.panel.pos().y() + 4)).name() == CUES["transfer"].colour
 image.save(__import__("sys").argv[1])
 """
 
