@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from coolhead.config import AngerConfig, CuesConfig, RaisedVoiceConfig
-from coolhead.pipeline.anger import FEATURES, AngerScorer, SpeakerAnger, TurnAnger
+from coolhead.pipeline.anger import FEATURES, AngerScorer, SpeakerAnger, Stretch, TurnAnger
 from coolhead.pipeline.cues import CallState, CuePolicy
 from coolhead.pipeline.prosody import ProsodyWindow
 
@@ -87,13 +89,20 @@ def _run(policy: CuePolicy, state: CallState, steps: list[tuple[float, TurnAnger
     out = []
     for t_s, turn in steps:
         if turn is not None:
-            state.speakers["customer"].last_turn = turn
+            state = _set(state, "customer", last_turn=turn)
         out += [(e["t"], e["cue"]) for e in policy.step(t_s, state)]
     return out
 
 
 def _state() -> CallState:
     return CallState(speakers={"agent": SpeakerAnger(), "customer": SpeakerAnger()})
+
+
+def _set(state: CallState, role: str, **changes: object) -> CallState:
+    """The call state with ``role``'s anger state changed (states are snapshots: replaced, never edited)."""
+    speakers = dict(state.speakers)
+    speakers[role] = dataclasses.replace(speakers[role], **changes)  # type: ignore[arg-type]
+    return CallState(state.talkover, speakers)
 
 
 def test_restate_once_per_heated_stretch_with_cooldown_and_not_after_calm_turns() -> None:
@@ -139,17 +148,15 @@ def test_a_calm_turn_resets_the_way_to_transfer() -> None:
 def test_lower_voice_once_per_raised_stretch_with_cooldown() -> None:
     config = CuesConfig()
     policy, state = CuePolicy(config), _state()
-    agent = state.speakers["agent"]
     cues = []
     for k in range(200):  # 0.1 s steps; raised from 1 s to 6 s, and again from 12 s to 18 s
         t_s = k * 0.1
         raised = 1.0 <= t_s < 6.0 or 12.0 <= t_s < 18.0
         start = 1.0 if t_s < 12.0 else 12.0
-        agent.raised.since_s = start if raised else None
-        agent.raised.speech_s = t_s - start if raised else 0.0
+        state = _set(state, "agent", raised=Stretch(start, t_s - start) if raised else Stretch())
         cues += [(round(e["t"], 2), e["cue"]) for e in policy.step(t_s, state)]
     assert cues == [(1.0 + config.lower_voice_min_s, "lower_voice")]  # second stretch is inside the cool-down
-    agent.raised.since_s, agent.raised.speech_s = 50.0, 3.0
+    state = _set(state, "agent", raised=Stretch(50.0, 3.0))
     assert [e["cue"] for e in policy.step(53.0, state)] == ["lower_voice"]
 
 
@@ -158,8 +165,8 @@ def test_lower_voice_sooner_when_the_agent_answers_an_upset_customer() -> None:
     raised_s = (config.lower_voice_min_s_customer_upset + config.lower_voice_min_s) / 2
     for upset, expected in ((False, []), (True, ["lower_voice"])):
         policy, state = CuePolicy(config), _state()
-        state.speakers["agent"].raised.since_s, state.speakers["agent"].raised.speech_s = 10.0, raised_s
-        state.speakers["customer"].aroused.since_s = 8.0 if upset else None
+        state = _set(state, "agent", raised=Stretch(10.0, raised_s))
+        state = _set(state, "customer", aroused=Stretch(8.0) if upset else Stretch())
         cues = policy.step(10.0 + raised_s, state)
         assert [e["cue"] for e in cues] == expected
         assert all("customer is upset" in e["reason"] for e in cues)
@@ -173,12 +180,12 @@ def test_every_acoustic_cue_carries_a_reason_key_the_window_translates() -> None
     policy, state = CuePolicy(CuesConfig()), _state()
     cues = []
     for t_s, turn in [(10.0 + 12 * k, _turn(10.0 + 12 * k, 0.95)) for k in range(6)]:
-        state.speakers["customer"].last_turn = turn
+        state = _set(state, "customer", last_turn=turn)
         cues += policy.step(t_s, state)
     for upset in (False, True):
         policy, state = CuePolicy(CuesConfig()), _state()
-        state.speakers["agent"].raised.since_s, state.speakers["agent"].raised.speech_s = 10.0, 3.2
-        state.speakers["customer"].aroused.since_s = 8.0 if upset else None
+        state = _set(state, "agent", raised=Stretch(10.0, 3.2))
+        state = _set(state, "customer", aroused=Stretch(8.0) if upset else Stretch())
         cues += policy.step(13.2, state)
     assert {e["cue"] for e in cues} == {"restate", "transfer", "lower_voice"}
     assert {e["reason_key"] for e in cues if e["cue"] == "lower_voice"} == {
@@ -198,23 +205,23 @@ def test_restate_comes_while_the_heated_turn_is_still_going() -> None:
     """The cue does not wait for the customer to finish a heated turn; that turn then does not
     count again towards transfer when it ends."""
     policy, state = CuePolicy(CuesConfig()), _state()
-    customer = state.speakers["customer"]
     cues = []
     for k in range(1, 9):  # one turn from 10 s, scored every 0.5 s, heated from its third window
         t_s = 10.0 + 0.5 * k
-        customer.turn = TurnAnger(10.0, t_s, 0.5 * k, 0.95 if k >= 3 else 0.5, max(0.0, 0.5 * (k - 2)))
+        turn = TurnAnger(10.0, t_s, 0.5 * k, 0.95 if k >= 3 else 0.5, max(0.0, 0.5 * (k - 2)))
+        state = _set(state, "customer", turn=turn)
         cues += [(t_s, e["cue"], e["reason_key"]) for e in policy.step(t_s, state)]
     assert cues == [(12.0, "restate", "customer_getting_angry")]
-    customer.last_turn, customer.turn = customer.turn, None
+    state = _set(state, "customer", last_turn=state.speakers["customer"].turn, turn=None)
     assert policy.step(14.1, state) == []
     assert policy._heated_since_restate == 0
 
 
 def test_a_turn_that_was_never_heated_while_it_lasted_cannot_raise_a_restate_mid_turn() -> None:
     policy, state = CuePolicy(CuesConfig()), _state()
-    state.speakers["customer"].turn = TurnAnger(10.0, 13.0, 3.0, 0.95, 0.5)  # too little aroused speech
+    state = _set(state, "customer", turn=TurnAnger(10.0, 13.0, 3.0, 0.95, 0.5))  # too little aroused speech
     assert policy.step(13.0, state) == []
-    state.speakers["customer"].turn = TurnAnger(10.0, 13.0, 3.0, 0.8, 3.0)  # never hot enough
+    state = _set(state, "customer", turn=TurnAnger(10.0, 13.0, 3.0, 0.8, 3.0))  # never hot enough
     assert policy.step(13.0, state) == []
 
 

@@ -13,6 +13,7 @@ from coolhead.audio.reader import probe_call, read_chunks
 from coolhead.config import Config
 from coolhead.pipeline import Pipeline
 from coolhead.replay import replay_call
+from tests.conftest import ROOT
 
 
 def _events(path: Path, agent_channel: int = 0) -> list[dict]:
@@ -111,3 +112,19 @@ def test_chunks_cover_the_whole_call_at_the_pipeline_rate(talkover_call: Path) -
     chunks = list(read_chunks(info, 8000, 0.5))
     assert sum(c.n_samples for c in chunks) == pytest.approx(info.duration_s * 8000, abs=2)
     assert all(isinstance(c, Chunk) and c.samples["agent"].dtype == np.int16 for c in chunks)
+
+
+def test_reset_starts_a_new_call_that_matches_a_fresh_pipeline() -> None:
+    """``Pipeline.reset()`` resets every stage: the second call's events equal a fresh run's."""
+    info = probe_call(ROOT / "samples" / "call1_agent_talks_over.wav")
+    config = Config()
+    chunks = list(read_chunks(info, config.pipeline.sample_rate, 0.48))
+    pipeline = Pipeline(config, ("agent", "customer"))
+
+    def run() -> list[dict]:
+        return [e for c in chunks for e in pipeline.feed(c)] + pipeline.flush()
+
+    first = run()
+    pipeline.reset()
+    assert pipeline.state.speakers == {} and pipeline.state.talkover is None
+    assert run() == first and any(e["type"] == "interruption" for e in first)

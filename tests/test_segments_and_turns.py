@@ -43,14 +43,12 @@ def _run_two(agent: str, customer: str, config: Config | None = None) -> tuple[l
     segs = {"agent": SpeechSegmenter(config.vad, FRAME_S), "customer": SpeechSegmenter(config.vad, FRAME_S)}
     turns = TurnTracker(config.turns, ("agent", "customer"), FRAME_S)
     cues = CuePolicy(config.cues)
-    state = CallState()
     found, said = [], []
     for i, (a, c) in enumerate(zip(agent, customer)):
         t_s = i * FRAME_S
         states = {"agent": segs["agent"].step(t_s, a == "#"), "customer": segs["customer"].step(t_s, c == "#")}
         found += turns.step(t_s, states)
-        state.talkover = turns.talkover
-        said += cues.step(t_s + FRAME_S, state)
+        said += cues.step(t_s + FRAME_S, CallState(talkover=turns.talkover))
     return found, said
 
 

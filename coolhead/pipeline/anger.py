@@ -16,6 +16,7 @@ the first sentence on and an angry opening is not taken for the speaker's normal
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import warnings
 from dataclasses import dataclass, field
@@ -51,7 +52,7 @@ class TurnAnger:
     """Speech in the turn with the level at or above ``aroused_level``."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Stretch:
     """Speech a score has stayed at or above its threshold without a break."""
 
@@ -60,19 +61,18 @@ class Stretch:
     speech_s: float = 0.0
     """Speech time in the current stretch."""
 
-    def update(self, above: bool, end_s: float, interval_s: float) -> None:
-        """A window of ``interval_s`` of speech ending at ``end_s`` scored above or below."""
+    def updated(self, above: bool, end_s: float, interval_s: float) -> Stretch:
+        """The stretch after a window of ``interval_s`` of speech ending at ``end_s`` scored above
+        or below the threshold."""
         if not above:
-            self.since_s, self.speech_s = None, 0.0
-            return
-        if self.since_s is None:
-            self.since_s = end_s - interval_s
-        self.speech_s += interval_s
+            return Stretch()
+        return Stretch(end_s - interval_s if self.since_s is None else self.since_s, self.speech_s + interval_s)
 
 
-@dataclass
+@dataclass(frozen=True)
 class SpeakerAnger:
-    """Live anger state of one speaker (read by the cue policy and the cue window)."""
+    """Anger state of one speaker (read by the cue policy and the cue window); replaced, never
+    changed, so a published one stays as it was."""
 
     level: float = 0.0
     """Latest anger level, 0..1."""
@@ -189,7 +189,7 @@ def features(window: ProsodyWindow) -> np.ndarray:
 class RoleAffect:
     """Prosody and anger of one role: turns frames into ``prosody`` and ``anger`` events.
 
-    ``state`` is the role's live ``SpeakerAnger``, shared with the call state.
+    ``state`` is the role's latest ``SpeakerAnger`` (a new object at every change).
     """
 
     def __init__(self, role: str, config: Config, rate_hz: int, frame_len: int, frame_s: float) -> None:
@@ -211,20 +211,18 @@ class RoleAffect:
         (at the end of the call ``i`` is -1 and only a turn still open is closed)."""
         if seg.started_now:
             self._turn_levels, self._turn_speech_s, self._turn_aroused_s = [], 0.0, 0.0
-            self.state.turn = None
+            self.state = dataclasses.replace(self.state, turn=None)
         window = self._prosody.step(i, seg.in_speech, seg.started_now, seg.ended_now)
         out: list[Event] = []
         end_s = seg.last_voiced_end_s if seg.ended_now else t_s + self._frame_s
         if window is not None:
             out.extend(self._score(end_s, window))
             if self._turn_levels:
-                self.state.turn = TurnAnger(
-                    seg.start_s, end_s, self._turn_speech_s, max(self._turn_levels), self._turn_aroused_s
-                )
+                turn = TurnAnger(seg.start_s, end_s, self._turn_speech_s, max(self._turn_levels), self._turn_aroused_s)
+                self.state = dataclasses.replace(self.state, turn=turn)
         if seg.ended_now:
-            if self.state.turn is not None:
-                self.state.last_turn = self.state.turn
-            self.state.turn = None
+            last_turn = self.state.turn if self.state.turn is not None else self.state.last_turn
+            self.state = dataclasses.replace(self.state, turn=None, last_turn=last_turn)
         return out
 
     def _score(self, end_s: float, window: ProsodyWindow) -> list[Event]:
@@ -246,12 +244,16 @@ class RoleAffect:
         if window.f0_hz is None:
             return out  # too little voiced speech to judge (or line noise that VAD let through)
         level, raised, departure = self._scorer.score(window)
-        s = self.state
-        s.level, s.raised_level = level, raised
-        s.loudness_vs_baseline_db = float(departure[0])
         interval_s = window.new_s
-        s.aroused.update(level >= self._aroused_level, end_s, interval_s)
-        s.raised.update(raised >= self._raised_level, end_s, interval_s)
+        s = self.state
+        self.state = dataclasses.replace(
+            s,
+            level=level,
+            raised_level=raised,
+            loudness_vs_baseline_db=float(departure[0]),
+            aroused=s.aroused.updated(level >= self._aroused_level, end_s, interval_s),
+            raised=s.raised.updated(raised >= self._raised_level, end_s, interval_s),
+        )
         if level >= self._aroused_level:
             self._turn_aroused_s += interval_s
         self._turn_levels.append(level)

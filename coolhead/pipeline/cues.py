@@ -14,20 +14,21 @@ from coolhead.cue_kinds import CueKind
 from coolhead.events import Event
 from coolhead.i18n import load_texts
 from coolhead.pipeline.anger import SpeakerAnger, TurnAnger
-from coolhead.pipeline.phrases import PhraseSpotter
 from coolhead.pipeline.turns import Talkover
 
 ENGLISH = load_texts("en")
 """Each cue's English ``reason`` is its ``reason_key``'s sentence in coolhead/i18n/en.toml."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class CallState:
-    """What the trackers currently know about the call (read by the cue policy and the UI)."""
+    """What the stages know about the call after a frame: a snapshot the pipeline publishes
+    (read by the cue policy and the cue window; no stage changes it afterwards)."""
 
     talkover: Talkover | None = None
+    """The talk-over in progress."""
     speakers: dict[str, SpeakerAnger] = field(default_factory=dict)
-    """Live anger state per role (shared with the anger trackers)."""
+    """Anger state per role."""
 
     @property
     def customer_anger_level(self) -> float:
@@ -46,7 +47,8 @@ class CallState:
 class CuePolicy:
     config: CuesConfig
     _last_cue_s: dict[str, float] = field(default_factory=dict)
-    _cued_talkover: Talkover | None = None
+    _cued_talkover: tuple[str, float] | None = None
+    """(who, start) of the talk-over last cued with ``pause``."""
     _cued_raise_s: float | None = None
     """Start of the agent's raised stretch last cued with ``lower_voice``."""
     _seen_turn: TurnAnger | None = None
@@ -56,8 +58,6 @@ class CuePolicy:
     """A restate was given in the customer's current run of heated turns..."""
     _restate_turn_start_s: float | None = None
     """...during (or at the end of) the customer turn that started then."""
-    phrases: PhraseSpotter | None = None
-    """Phrase rules for cues that only words reveal (``on_words``); None without STT."""
 
     def step(self, t_s: float, state: CallState) -> list[Event]:
         out: list[Event] = []
@@ -66,10 +66,10 @@ class CuePolicy:
             talk is not None
             and talk.confirmed
             and talk.by == "agent"
-            and talk is not self._cued_talkover
+            and (talk.by, talk.start_s) != self._cued_talkover
             and self._cooled(CueKind.PAUSE, t_s, self.config.pause_cooldown_s)
         ):
-            self._cued_talkover = talk
+            self._cued_talkover = (talk.by, talk.start_s)
             out.append(self._say(t_s, CueKind.PAUSE, "talking_over"))
         out.extend(self._lower_voice(t_s, state.speakers.get("agent"), state.speakers.get("customer")))
         customer = state.speakers.get("customer")
@@ -80,21 +80,6 @@ class CuePolicy:
                 self._seen_turn = customer.last_turn
                 out.extend(self._turn_ended(t_s, customer.last_turn))
         return out
-
-    def on_words(self, words: Event) -> list[Event]:
-        """Cues from a ``words`` event (manager request, threat, blocking phrase), at its end.
-
-        They depend on the words alone, never on the acoustic state, so the same words give the
-        same cues whether recognition ran inline or in a worker thread.
-        """
-        if self.phrases is None:
-            return []
-        return [
-            events.cue(
-                words["end"], m.rule.cue, m.rule.reason, rule=m.rule.name, phrase=m.phrase, speaker=words["speaker"]
-            )
-            for m in self.phrases.spot(words)
-        ]
 
     def _lower_voice(self, t_s: float, agent: SpeakerAnger | None, customer: SpeakerAnger | None) -> list[Event]:
         c = self.config

@@ -1,35 +1,10 @@
-"""Per-frame analysis of one role's audio, shared by the stages that follow."""
+"""Loudness of analysis frames (the first number every stage builds on)."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 
 _INT16_FULL_SCALE = 32768.0
-
-
-@dataclass
-class RoleFrames:
-    """A block of consecutive analysis frames of one role; arrays are indexed by frame."""
-
-    role: str
-    t0_s: float
-    """Audio time of the start of frame 0."""
-    frame_s: float
-    samples: np.ndarray
-    """(n_frames, frame_len) int16."""
-    loudness_dbfs: np.ndarray
-    """RMS level per frame, dB re full scale."""
-    voiced: np.ndarray
-    """Raw voice-activity decision per frame (before hysteresis)."""
-
-    def __len__(self) -> int:
-        return len(self.samples)
-
-    def t_s(self, i: int) -> float:
-        """Start time of frame ``i``."""
-        return self.t0_s + i * self.frame_s
 
 
 def frame_loudness_dbfs(frames: np.ndarray) -> np.ndarray:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from coolhead import events
 from coolhead.cue_kinds import PHRASE_CUES
 from coolhead.events import Event
 
@@ -161,3 +162,22 @@ class PhraseSpotter:
                 self._last_s[key] = words["end"]
                 out.append(PhraseMatch(rule, " ".join(hit)))
         return out
+
+
+class PhraseCues:
+    """Cues from ``words`` events (manager request, threat, blocking phrase), at the words' end.
+
+    They depend on the words alone, never on the acoustic state, so the same words give the same
+    cues whether recognition ran inline or in a worker thread.
+    """
+
+    def __init__(self, book: PhraseBook) -> None:
+        self._spotter = PhraseSpotter(book)
+
+    def on_words(self, words: Event) -> list[Event]:
+        return [
+            events.cue(
+                words["end"], m.rule.cue, m.rule.reason, rule=m.rule.name, phrase=m.phrase, speaker=words["speaker"]
+            )
+            for m in self._spotter.spot(words)
+        ]

@@ -207,15 +207,15 @@ class SpeechToText:
     """Recognise in a worker thread (live capture) instead of inline (replay)."""
 
 
-class SttStage:
-    """The pipeline's STT stage for one call: cuts each role's speech into jobs and returns the
-    words events that are ready."""
+class SttRunner:
+    """One call's recognition: cuts each role's speech into jobs and returns the words events
+    that are ready (the pipeline's ``SttStage`` drives it frame by frame)."""
 
     def __init__(self, stt: SpeechToText, roles: tuple[str, ...], frame_s: float, rate_hz: int) -> None:
         self._roles = roles
         self._cutter = UtteranceCutter(roles, frame_s, stt.feed_s)
         transcriber = Transcriber(stt.backend, roles, rate_hz)
-        self._runner = ThreadedStt(transcriber) if stt.threaded else InlineStt(transcriber)
+        self._runner: InlineStt | ThreadedStt = ThreadedStt(transcriber) if stt.threaded else InlineStt(transcriber)
 
     def step(self, t_s: float, frames: dict[str, np.ndarray], seg_states: dict[str, SegmentState]) -> list[Event]:
         """After the segmenters' step for the frame starting at ``t_s``."""
@@ -230,3 +230,7 @@ class SttStage:
             for job in self._cutter.close(role):
                 self._runner.submit(job)
         return self._runner.finish()
+
+    def stop(self) -> None:
+        """Abandon the call: pending jobs are dropped once the worker (if any) has stopped."""
+        self._runner.finish()
