@@ -31,6 +31,21 @@ def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     )
 
 
+SHARED_DATA_FIXTURES = {"talkover_call", "played_call"}
+"""Fixtures built from ../shared/data: tests using them are marked ``shared_data``."""
+LIVE_TESTS = ROOT / "tests" / "live"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Markers (pyproject.toml): ``live`` for everything in tests/live (real devices, real time),
+    ``shared_data`` for tests using the real-speech fixtures."""
+    for item in items:
+        if LIVE_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.live)
+        if SHARED_DATA_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.shared_data)
+
+
 @pytest.fixture(scope="session")
 def talkover_call(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 16 kHz stereo call of real speech: the customer talks, the agent cuts in for real

@@ -6,7 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import run_cli
+
+pytestmark = pytest.mark.slow
 
 
 def test_bench_times_every_stage_and_both_whisper_models(tmp_path: Path) -> None:

@@ -22,6 +22,8 @@ from coolhead.evaluation.runner import Evaluation
 from coolhead.replay import replay_call
 from tests.conftest import SHARED_DATA, need_shared_data
 
+pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
+
 CONDITIONS = ("clean", "phone", "levelnorm", "effort6")
 KINDS = {"ravdess": {"esc": 2, "loud": 2, "calm": 1}, "nemo": {"esc": 3, "loud": 2, "calm": 2}}
 """Calls per held-out speaker and kind (nEMO has half as many held-out speakers)."""

@@ -9,6 +9,8 @@ import pytest
 from tests.conftest import need_shared_data
 from tests.golden import SETS, load, streams
 
+pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
+
 
 @pytest.mark.parametrize("name", SETS)
 def test_event_streams_match_the_goldens(name: str) -> None:

@@ -20,6 +20,8 @@ from coolhead.evaluation.speechcalls import split_calls
 from coolhead.replay import replay_call
 from tests.conftest import need_shared_data
 
+pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
+
 N_CALLS = 6
 
 

@@ -140,6 +140,7 @@ def test_speech_behind_a_ringback_tone_starts_at_the_speech_with_the_talkers_f0(
     _check_ringback_first(plain, behind, shift_s, "mix")
 
 
+@pytest.mark.shared_data
 @pytest.mark.parametrize("phone", [False, True])
 def test_librispeech_behind_ringback_starts_at_the_speech(tmp_path: Path, phone: bool) -> None:
     need_shared_data()

@@ -29,6 +29,8 @@ from coolhead.pipeline.stt_setup import load_backend
 from coolhead.pipeline.stt_whisper import WhisperBackend
 from tests.conftest import need_shared_data, run_cli
 
+pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
+
 CALM = {"sv": "jag förstår, ett ögonblick", "ro": "înțeleg, un moment vă rog", "fa": "متوجه شدم، یک لحظه لطفا"}
 
 

@@ -17,6 +17,8 @@ from coolhead.audio.telephone import telephone_band
 from tests.conftest import run_cli
 from tests.sounds import HOLD_MUSIC, MUSIC_LEVELS_DBFS, NOISE_BURSTS, RATE_HZ, SOUNDS, quiet
 
+pytestmark = pytest.mark.slow
+
 CALL_S = 600.0
 
 

@@ -74,6 +74,7 @@ def test_cooldown_per_rule_and_speaker() -> None:
     assert len(spotter.spot({**ask, "t": 30.0, "end": 31.0})) == 1
 
 
+@pytest.mark.shared_data
 def test_calm_read_speech_raises_nothing() -> None:
     """The transcripts of the English recordings (calm read speech) match no rule, either role."""
     book = PhraseBook.load("en")

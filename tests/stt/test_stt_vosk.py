@@ -15,6 +15,8 @@ from coolhead.models.resolve import ModelInfo
 from coolhead.pipeline.stt_vosk import VoskBackend
 from tests.conftest import run_cli
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def korean(korean_model_dir: Path) -> ModelInfo:

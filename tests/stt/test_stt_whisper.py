@@ -22,6 +22,8 @@ from coolhead.pipeline.stt import SpeechToText
 from coolhead.pipeline.stt_whisper import WhisperBackend
 from tests.conftest import need_shared_data, run_cli
 
+pytestmark = [pytest.mark.slow, pytest.mark.shared_data]
+
 
 @pytest.fixture(scope="module")
 def whisper(whisper_model_dir: Path) -> SpeechToText:
