@@ -5,16 +5,13 @@ Run with ``coolhead bench``; pinned to one CPU core; prints a table and records 
 
 from __future__ import annotations
 
-import json
 import os
-import platform
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +27,7 @@ from coolhead.pipeline.phrases import PhraseBook
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.pipeline.stt_setup import load_backend
 from coolhead.pipeline.vad import VoiceActivity
+from coolhead.records import append_record
 from coolhead.replay import REPLAY_CHUNK_S, replay_call
 from coolhead.sinks.jsonl import JsonlWriter
 
@@ -184,18 +182,6 @@ def run_bench(
         speed = f"{row['x_realtime']:8.1f}x real time" if row["audio_s"] else ""
         print(f"  {row['input']:<22} {row['stage']:<38} {row['audio_s']:6.0f} s audio {row['seconds']:8.3f} s {speed}")
     if record is not None:
-        record.parent.mkdir(parents=True, exist_ok=True)
-        entry = {
-            "when": datetime.now(UTC).isoformat(timespec="seconds"),
-            "machine": platform.machine(),
-            "cpu": platform.processor() or platform.machine(),
-            "python": platform.python_version(),
-            "sample": str(sample),
-            "minutes": minutes,
-            "stt_minutes": stt_minutes,
-            "rows": rows,
-        }
-        with record.open("a", encoding="utf-8") as f:
-            f.write(json.dumps(entry) + "\n")
+        append_record(record, "replay", sample=str(sample), minutes=minutes, stt_minutes=stt_minutes, rows=rows)
         print(f"recorded in {record}")
     return rows

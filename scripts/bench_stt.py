@@ -10,13 +10,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from coolhead.evaluation.stt_bench import run  # noqa: E402
+from coolhead.records import append_record  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,16 +32,7 @@ def main() -> None:
     args = parser.parse_args()
     results = run(Path(args.data_dir))
     print(json.dumps(results, indent=2))
-    entry = {
-        "bench": "stt",
-        "utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cpu",
-        "python": platform.python_version(),
-        "results": results,
-    }
-    args.record.parent.mkdir(parents=True, exist_ok=True)
-    with args.record.open("a", encoding="utf-8") as f:
-        f.write(json.dumps(entry) + "\n")
+    append_record(args.record, "stt", results=results)
 
 
 if __name__ == "__main__":

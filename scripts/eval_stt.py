@@ -14,11 +14,8 @@ Nothing is tuned on these clips. Results are appended to bench/stt_eval.jsonl.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
@@ -40,6 +37,7 @@ from coolhead.models.resolve import resolve_model  # noqa: E402
 from coolhead.pipeline.phrases import PhraseBook  # noqa: E402
 from coolhead.pipeline.stt import SpeechToText  # noqa: E402
 from coolhead.pipeline.stt_setup import load_backend  # noqa: E402
+from coolhead.records import append_record  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPORA = {
@@ -108,15 +106,7 @@ def main() -> None:
                     f"{row['wer']:>6.3f} {row['empty']:>5} {row['x_realtime']:>6.1f}",
                     flush=True,
                 )
-    entry = {
-        "bench": "stt_eval",
-        "utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cpu",
-        "rows": rows,
-    }
-    args.record.parent.mkdir(parents=True, exist_ok=True)
-    with args.record.open("a", encoding="utf-8") as f:
-        f.write(json.dumps(entry) + "\n")
+    append_record(args.record, "stt_eval", rows=rows)
 
 
 if __name__ == "__main__":

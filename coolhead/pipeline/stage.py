@@ -66,8 +66,11 @@ class Frame:
 
 
 class Stage(Protocol):
+    """Stages subclass this (explicitly) to inherit the no-op ``analyse``."""
+
     def analyse(self, block: Block) -> None:
-        """Vectorised work on a whole block before its frames are stepped through (may do nothing)."""
+        """Vectorised work on a whole block before its frames are stepped through (default: none)."""
+        return None
 
     def step(self, frame: Frame) -> list[Event]:
         """Advance by one frame; the events decided at it."""

@@ -16,13 +16,13 @@ from coolhead.pipeline.anger import RoleAffect
 from coolhead.pipeline.cues import CallState, CuePolicy
 from coolhead.pipeline.phrases import PhraseCues
 from coolhead.pipeline.segments import SpeechSegmenter
-from coolhead.pipeline.stage import Block, Frame
+from coolhead.pipeline.stage import Block, Frame, Stage
 from coolhead.pipeline.stt import SpeechToText, SttRunner
 from coolhead.pipeline.turns import TurnTracker
 from coolhead.pipeline.vad import VoiceActivity
 
 
-class VadStage:
+class VadStage(Stage):
     """Per role: raw voice activity of every frame of a block (webrtcvad, level gate, non-speech)."""
 
     def __init__(self, config: Config, roles: tuple[str, ...], frame_s: float) -> None:
@@ -41,7 +41,7 @@ class VadStage:
         return []
 
 
-class SegmentStage:
+class SegmentStage(Stage):
     """Per role: speech segments with start/stop hysteresis; ``speech`` events when one closes."""
 
     def __init__(self, config: Config, roles: tuple[str, ...], frame_s: float) -> None:
@@ -51,9 +51,6 @@ class SegmentStage:
     def reset(self) -> None:
         config, roles, frame_s = self._args
         self._segmenters = {r: SpeechSegmenter(config.vad, frame_s) for r in roles}
-
-    def analyse(self, block: Block) -> None:
-        pass
 
     def step(self, frame: Frame) -> list[Event]:
         if frame.final:
@@ -66,7 +63,7 @@ class SegmentStage:
         return [events.speech(r, s.start_s, s.last_voiced_end_s) for r, s in frame.segments.items() if s.ended_now]
 
 
-class AffectStage:
+class AffectStage(Stage):
     """Per role: prosody windows and the speaker-adaptive anger level (``prosody``, ``anger``)."""
 
     def __init__(self, config: Config, roles: tuple[str, ...], frame_s: float) -> None:
@@ -91,7 +88,7 @@ class AffectStage:
         return out
 
 
-class TurnStage:
+class TurnStage(Stage):
     """Cross-role (two parties): talk-overs, latches and ``interruption`` events."""
 
     def __init__(self, config: Config, roles: tuple[str, str], frame_s: float) -> None:
@@ -102,9 +99,6 @@ class TurnStage:
         config, roles, frame_s = self._args
         self._turns = TurnTracker(config.turns, roles, frame_s)
 
-    def analyse(self, block: Block) -> None:
-        pass
-
     def step(self, frame: Frame) -> list[Event]:
         out = self._turns.step(frame.t_s, frame.segments)
         talk = self._turns.talkover
@@ -112,7 +106,7 @@ class TurnStage:
         return out
 
 
-class CueStage:
+class CueStage(Stage):
     """Cross-role: the cue policy on what the earlier stages wrote into the frame."""
 
     def __init__(self, config: Config, frame_s: float) -> None:
@@ -122,14 +116,11 @@ class CueStage:
     def reset(self) -> None:
         self._policy = CuePolicy(self._config.cues)
 
-    def analyse(self, block: Block) -> None:
-        pass
-
     def step(self, frame: Frame) -> list[Event]:
         return self._policy.step(frame.t_s + self._frame_s, CallState(frame.talkover, dict(frame.speakers)))
 
 
-class SttStage:
+class SttStage(Stage):
     """Per role: speech cut into utterances for the recognizer; ``words`` events as they are
     ready, each followed by the phrase cues its words raise."""
 
@@ -144,9 +135,6 @@ class SttStage:
         stt, roles, frame_s, rate_hz = self._args
         self._runner = SttRunner(stt, roles, frame_s, rate_hz)
         self._phrases = PhraseCues(stt.phrases)
-
-    def analyse(self, block: Block) -> None:
-        pass
 
     def step(self, frame: Frame) -> list[Event]:
         assert self._runner is not None
