@@ -22,10 +22,11 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import soxr  # noqa: E402
 
+from coolhead.audio.chunk import float_to_int16  # noqa: E402
 from coolhead.audio.telephone import PHONE_RATE_HZ, normalise_level, telephone_band  # noqa: E402
 from coolhead.config import Config  # noqa: E402
 from coolhead.evaluation.corpora import RATE_HZ, load_mono_16k  # noqa: E402
-from coolhead.evaluation.stt_runs import to_int16, transcribe  # noqa: E402
+from coolhead.evaluation.stt_runs import transcribe  # noqa: E402
 from coolhead.evaluation.wer import (
     Transcribed,
     english_transcribed,
@@ -56,7 +57,7 @@ def score(stt: SpeechToText, items: list[Transcribed], condition: str) -> dict:
     pairs, audio_s, wall_s, empty = [], 0.0, 0.0, 0
     for item in items:
         x = load_mono_16k(item.path)
-        audio = to_int16(phone(x) if condition == "phone" else x)
+        audio = float_to_int16(phone(x) if condition == "phone" else x)
         t0 = time.perf_counter()
         text = transcribe(config, audio, stt)
         wall_s += time.perf_counter() - t0

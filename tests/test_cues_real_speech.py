@@ -19,7 +19,7 @@ from coolhead.audio.reader import probe_call
 from coolhead.config import Config
 from coolhead.evaluation.emotion_corpora import CORPORA
 from coolhead.evaluation.runner import Evaluation
-from coolhead.replay import replay_call
+from coolhead.run.replay import replay_call
 from tests.conftest import SHARED_DATA, need_shared_data
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]

@@ -17,7 +17,7 @@ from coolhead.config import Config
 from coolhead.evaluation import metrics
 from coolhead.evaluation.callbuilder import write_call
 from coolhead.evaluation.speechcalls import split_calls
-from coolhead.replay import replay_call
+from coolhead.run.replay import replay_call
 from tests.conftest import need_shared_data
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]

@@ -23,7 +23,7 @@ from coolhead.config import Config
 from coolhead.pipeline.frames import frame_loudness_dbfs
 from coolhead.pipeline.nonspeech import MUSIC, NOISE, SPEECH_OR_QUIET, TONE, NonSpeechDetector
 from coolhead.pipeline.vad import VoiceActivity
-from coolhead.replay import replay_call
+from coolhead.run.replay import replay_call
 from tests.conftest import LIBRISPEECH, ROOT, need_shared_data
 from tests.sounds import (
     HOLD_MUSIC,

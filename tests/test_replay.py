@@ -12,7 +12,7 @@ from coolhead.audio.chunk import Chunk
 from coolhead.audio.reader import probe_call, read_chunks
 from coolhead.config import Config
 from coolhead.pipeline import Pipeline
-from coolhead.replay import replay_call
+from coolhead.run.replay import replay_call
 from tests.conftest import ROOT
 
 

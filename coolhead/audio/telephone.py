@@ -11,6 +11,7 @@ import numpy as np
 import soundfile as sf
 import soxr
 
+from coolhead.audio.chunk import float_to_int16
 from coolhead.audio.filters import band_pass_fir, fir_filter
 from coolhead.audio.levels import speech_level_dbfs
 
@@ -56,7 +57,7 @@ def telephone_band(x: np.ndarray, rate_hz: int, noise_db: float | None = -45.0, 
     if noise_db is not None and len(y):
         noise = fir_filter(np.random.default_rng(seed).standard_normal(len(y)), h)
         y += noise * 10 ** (noise_db / 20) / max(float(np.sqrt(np.mean(noise**2))), 1e-12)
-    pcm = (np.clip(y, -1.0, 1.0 - 1 / 32768) * 32768).astype(np.int16)
+    pcm = float_to_int16(y)
     return (mulaw_decode(mulaw_encode(pcm)) / 32768).astype(np.float32)
 
 
@@ -91,5 +92,5 @@ def telephone_call(audio: np.ndarray, rate_hz: int, noise_db: float = -45.0, see
 
 def write_mulaw_wav(path: str | Path, audio: np.ndarray) -> None:
     """Save 8 kHz float audio ((n,) or (n, channels)) as a G.711 mu-law WAV."""
-    pcm = (np.clip(audio, -1.0, 1.0 - 1 / 32768) * 32768).astype(np.int16)
+    pcm = float_to_int16(audio)
     sf.write(str(path), pcm, PHONE_RATE_HZ, subtype="ULAW", format="WAV")

@@ -11,7 +11,7 @@ from coolhead.cli.stt_options import add_stt_options, speech_to_text
 from coolhead.config import Config
 from coolhead.events import Event
 from coolhead.pipeline.stt import SpeechToText
-from coolhead.replay import replay_call
+from coolhead.run.replay import replay_call
 from coolhead.sinks.jsonl import JsonlWriter
 from coolhead.sinks.timeline import describe
 from coolhead.sinks.vtt import VttWriter

@@ -38,7 +38,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from coolhead.bench import run_bench
+    from coolhead.run.bench import run_bench
 
     config = load_config(args)
     sample = args.sample or next(iter(sorted(DEFAULT_SAMPLE.glob("*.wav"))), None)

@@ -14,7 +14,8 @@ from coolhead.audio.capture import Capture, CaptureError, StreamSpec, find_devic
 from coolhead.cli.common import add_config_option, error, load_config, note
 from coolhead.cli.stt_options import add_stt_options, speech_to_text
 from coolhead.i18n import LanguageError, load_texts, pick_language
-from coolhead.live import CallFiles, LiveListener, LiveReport
+from coolhead.run.live import LiveListener, LiveReport
+from coolhead.run.live_call import CallFiles
 from coolhead.ui.console import ConsoleCues
 from coolhead.ui.latency import LatencyLog
 

@@ -15,10 +15,11 @@ from pathlib import Path
 import numpy as np
 import soxr
 
+from coolhead.audio.chunk import float_to_int16
 from coolhead.audio.telephone import PHONE_RATE_HZ, telephone_band
 from coolhead.config import Config
 from coolhead.evaluation.corpora import RATE_HZ, load_mono_16k
-from coolhead.evaluation.stt_runs import run_call, to_int16, transcribe
+from coolhead.evaluation.stt_runs import run_call, transcribe
 from coolhead.evaluation.tts import espeak
 from coolhead.evaluation.wer import english_transcribed, wer
 from coolhead.events import Event
@@ -67,7 +68,7 @@ def korean_call(rate_hz: int, telephone: bool = False) -> tuple[dict[str, np.nda
     for role, text, cue in KOREAN_SCRIPT:
         x = espeak(text, "ko", rate_hz)
         if telephone:
-            x = to_int16(soxr.resample(telephone_band(x / 32768, rate_hz), PHONE_RATE_HZ, rate_hz))
+            x = float_to_int16(soxr.resample(telephone_band(x / 32768, rate_hz), PHONE_RATE_HZ, rate_hz))
         for r in parts:
             parts[r] += [gap, x if r == role else np.zeros_like(x)]
         lines.append(Line(role, text, cue, t_s, t_s + len(x) / rate_hz))
@@ -118,7 +119,7 @@ def english_wer(stt: SpeechToText, data_dir: Path, telephone: bool) -> dict[str,
         x = load_mono_16k(item.path)
         if telephone:
             x = soxr.resample(telephone_band(x, RATE_HZ), PHONE_RATE_HZ, RATE_HZ)
-        audio = to_int16(x)
+        audio = float_to_int16(x)
         audio_s += len(audio) / RATE_HZ
         t0 = time.perf_counter()
         pairs.append((item.text, transcribe(config, audio, stt)))

@@ -9,6 +9,7 @@ from coolhead.config import Config
 from coolhead.events import Event
 from coolhead.pipeline import Pipeline
 from coolhead.pipeline.stt import SpeechToText
+from coolhead.run.feed import run_chunks
 
 PAD_S = 0.5
 
@@ -21,10 +22,10 @@ def run_call(
     pipeline = Pipeline(config, roles, stt)
     rate_hz = config.pipeline.sample_rate
     n, step = len(next(iter(channels.values()))), int(chunk_s * rate_hz)
+    chunks = (Chunk(i / rate_hz, {r: x[i : i + step] for r, x in channels.items()}) for i in range(0, n, step))
     out: list[Event] = []
-    for i in range(0, n, step):
-        out += pipeline.feed(Chunk(i / rate_hz, {r: x[i : i + step] for r, x in channels.items()}))
-    return out + pipeline.flush()
+    run_chunks(pipeline, chunks, out.append)
+    return out
 
 
 def transcribe(config: Config, audio: np.ndarray, stt: SpeechToText) -> str:
@@ -32,7 +33,3 @@ def transcribe(config: Config, audio: np.ndarray, stt: SpeechToText) -> str:
     pad = np.zeros(int(PAD_S * config.pipeline.sample_rate), np.int16)
     events = run_call(config, {"mix": np.concatenate([pad, audio, pad])}, stt)
     return " ".join(e["text"] for e in events if e["type"] == "words")
-
-
-def to_int16(x: np.ndarray) -> np.ndarray:
-    return (np.clip(x, -1.0, 1.0 - 1 / 32768) * 32768).astype(np.int16)

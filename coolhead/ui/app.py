@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication
 from coolhead.config import Config
 from coolhead.events import Event
 from coolhead.i18n import CueTexts
-from coolhead.live import LiveListener
 from coolhead.pipeline.cues import CallState
+from coolhead.run.live import LiveListener
 from coolhead.ui.latency import LatencyLog
 from coolhead.ui.window import CueWindow
 

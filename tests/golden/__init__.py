@@ -19,7 +19,7 @@ from pathlib import Path
 from coolhead.audio.reader import probe_call
 from coolhead.config import Config
 from coolhead.events import Event
-from coolhead.replay import replay_call
+from coolhead.run.replay import replay_call
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]

@@ -12,7 +12,8 @@ import soundfile as sf
 
 from coolhead.audio.capture import Block, Capture, CaptureError, InputDevice, StreamSpec, find_device
 from coolhead.config import Config
-from coolhead.live import CallFiles, LiveListener
+from coolhead.run.live import LiveListener
+from coolhead.run.live_call import CallFiles
 from coolhead.sinks.jsonl import read_events
 from coolhead.ui.latency import LatencyLog
 from tests.conftest import run_cli

@@ -17,9 +17,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from coolhead.audio.chunk import float_to_int16
 from coolhead.config import Config
 from coolhead.evaluation.corpora import load_mono_16k
-from coolhead.evaluation.stt_runs import run_call, to_int16, transcribe
+from coolhead.evaluation.stt_runs import run_call, transcribe
 from coolhead.evaluation.tts import espeak
 from coolhead.evaluation.wer import nemo_transcribed, wer
 from coolhead.models.resolve import resolve_model
@@ -63,7 +64,7 @@ def test_polish_speech_is_transcribed(base_backend: WhisperBackend) -> None:
     clips (scripts/eval_stt.py); bound with room for this small draw."""
     stt = _stt(base_backend, "pl")
     items = nemo_transcribed(need_shared_data(), per_speaker=2)
-    pairs = [(t.text, transcribe(Config(), to_int16(load_mono_16k(t.path)), stt)) for t in items]
+    pairs = [(t.text, transcribe(Config(), float_to_int16(load_mono_16k(t.path)), stt)) for t in items]
     assert len(pairs) == 18 and all(h for _, h in pairs)
     assert wer(pairs) <= 0.35
 

@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from coolhead.audio.chunk import float_to_int16
 from coolhead.config import Config
 from coolhead.evaluation.corpora import load_mono_16k
 from coolhead.evaluation.stt_bench import english_wer
-from coolhead.evaluation.stt_runs import run_call, to_int16
+from coolhead.evaluation.stt_runs import run_call
 from coolhead.evaluation.tts import espeak
 from coolhead.evaluation.wer import english_transcribed
 from coolhead.models.resolve import resolve_model
@@ -55,8 +56,8 @@ def _english_call(customer_lines: list[np.ndarray], agent_clip: np.ndarray) -> d
 def test_manager_request_raises_transfer_and_calm_speech_nothing(whisper: SpeechToText) -> None:
     data = need_shared_data()
     clips = {t.id: t for t in english_transcribed(data)}
-    agent = to_int16(load_mono_16k(clips["librispeech/1089-134691-0001"].path))
-    calm = [to_int16(load_mono_16k(clips[f"ljspeech/LJ001-000{i}"].path)) for i in (2, 4, 8)]
+    agent = float_to_int16(load_mono_16k(clips["librispeech/1089-134691-0001"].path))
+    calm = [float_to_int16(load_mono_16k(clips[f"ljspeech/LJ001-000{i}"].path)) for i in (2, 4, 8)]
     calm_events = run_call(Config(), _english_call(calm, agent), whisper)
     assert len([e for e in calm_events if e["type"] == "words"]) == 4
     assert [e for e in calm_events if e["type"] == "cue" and "rule" in e] == []
@@ -71,8 +72,8 @@ def test_manager_request_raises_transfer_and_calm_speech_nothing(whisper: Speech
 def test_analyze_cli_english_default_with_vtt(whisper_model_dir: Path, tmp_path: Path, no_user_models: Path) -> None:
     data = need_shared_data()
     clips = {t.id: t for t in english_transcribed(data)}
-    agent = to_int16(load_mono_16k(clips["librispeech/1089-134691-0000"].path))
-    customer = [to_int16(load_mono_16k(clips["librispeech/i_tell_you"].path))]
+    agent = float_to_int16(load_mono_16k(clips["librispeech/1089-134691-0000"].path))
+    customer = [float_to_int16(load_mono_16k(clips["librispeech/i_tell_you"].path))]
     channels = _english_call(customer, agent)
     call = tmp_path / "en_call.wav"
     sf.write(call, np.stack([channels["agent"], channels["customer"]], axis=1), 16000, subtype="PCM_16")

@@ -28,7 +28,8 @@ from coolhead.pipeline.stt import SpeechToText
 from coolhead.pipeline.stt_setup import load_backend
 from coolhead.pipeline.vad import VoiceActivity
 from coolhead.records import append_record
-from coolhead.replay import REPLAY_CHUNK_S, replay_call
+from coolhead.run.feed import run_chunks
+from coolhead.run.replay import REPLAY_CHUNK_S, replay_call
 from coolhead.sinks.jsonl import JsonlWriter
 
 
@@ -81,10 +82,7 @@ def time_replay_path(call: Path, config: Config, repeats: int = 3) -> list[Timin
             vad(x, frame_loudness_dbfs(x))
 
     def pipeline_only() -> None:
-        pipeline = Pipeline(config, roles)
-        for chunk in chunks:
-            pipeline.feed(chunk)
-        pipeline.flush()
+        run_chunks(Pipeline(config, roles), chunks, lambda e: None)
 
     def end_to_end() -> None:
         with tempfile.TemporaryDirectory() as folder, JsonlWriter(Path(folder) / "e.jsonl") as writer:

@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from coolhead import events
+from coolhead.audio.chunk import Chunk
 from coolhead.audio.reader import AudioError, CallInfo, read_chunks
 from coolhead.config import Config
 from coolhead.events import Event
 from coolhead.pipeline import Pipeline
 from coolhead.pipeline.stt import SpeechToText
+from coolhead.run.feed import run_chunks
 
 REPLAY_CHUNK_S = 0.48
 """Replay feeds bigger chunks than live capture; the events do not depend on the chunk size."""
+
+
+def paced(chunks: Iterable[Chunk], speed: float) -> Iterator[Chunk]:
+    """The chunks, each handed out when its audio time (divided by ``speed``) has come."""
+    started = time.monotonic()
+    for chunk in chunks:
+        time.sleep(max(0.0, started + chunk.t_s / speed - time.monotonic()))
+        yield chunk
 
 
 @dataclass
@@ -48,17 +58,8 @@ def replay_call(
         pipeline_rate=rate_hz,
     )
     on_event(header)
-    n_events = 1
-    started = time.monotonic()
-    for chunk in read_chunks(info, rate_hz, REPLAY_CHUNK_S):
-        if speed:
-            time.sleep(max(0.0, started + chunk.t_s / speed - time.monotonic()))
-        for event in pipeline.feed(chunk):
-            on_event(event)
-            n_events += 1
-    for event in pipeline.flush():
-        on_event(event)
-        n_events += 1
+    chunks = read_chunks(info, rate_hz, REPLAY_CHUNK_S)
+    n_events = 1 + run_chunks(pipeline, paced(chunks, speed) if speed else chunks, on_event)
     if info.truncated_from_s is not None:
         raise AudioError(
             info.path,

@@ -1,0 +1,89 @@
+"""One live call on disk: where its files go, its pipeline, its JSON Lines event log and
+(optionally) a stereo WAV recording of exactly what the pipeline heard (channel 0 agent,
+channel 1 customer), so ``coolhead analyze`` on it reproduces the events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+from coolhead.audio.chunk import Chunk
+from coolhead.config import Config
+from coolhead.events import ROLES, Event
+from coolhead.pipeline import Pipeline
+from coolhead.pipeline.stt import SpeechToText
+from coolhead.sinks.jsonl import JsonlWriter
+
+
+@dataclass
+class CallFiles:
+    """Where each call's files go: ``events_path`` for the first call (later ones get -2, -3),
+    else ``out_dir/call-<UTC time>.jsonl``; with ``record`` a ``.wav`` of the same stem."""
+
+    out_dir: Path
+    events_path: Path | None = None
+    record: bool = False
+    _n_calls: int = 0
+
+    def next_stem(self) -> Path:
+        self._n_calls += 1
+        if self.events_path is not None:
+            base = self.events_path.with_suffix("")
+            return base if self._n_calls == 1 else base.with_name(f"{base.name}-{self._n_calls}")
+        return self.out_dir / datetime.now(UTC).strftime("call-%Y%m%dT%H%M%S%fZ")
+
+
+@dataclass
+class CallSummary:
+    events_path: Path
+    wav_path: Path | None
+    duration_s: float
+    n_events: int
+    n_cues: int
+    end_reason: str
+
+
+class LiveCall:
+    """One call in progress: its pipeline, event file and optional recording."""
+
+    def __init__(self, config: Config, stt: SpeechToText | None, stem: Path, record: bool, header: Event) -> None:
+        self.pipeline = Pipeline(config, ROLES, stt)
+        self.rate_hz = config.pipeline.sample_rate
+        self.events_path = stem.with_suffix(".jsonl")
+        self.writer = JsonlWriter(self.events_path)
+        self.wav_path = stem.with_suffix(".wav") if record else None
+        self.wav = (
+            sf.SoundFile(str(self.wav_path), "w", samplerate=self.rate_hz, channels=2, subtype="PCM_16")
+            if self.wav_path
+            else None
+        )
+        self.n_samples = 0
+        self.n_events = 0
+        self.n_cues = 0
+        self.writer.write(header)
+
+    @property
+    def t_s(self) -> float:
+        return self.n_samples / self.rate_hz
+
+    def feed(self, samples: dict[str, np.ndarray]) -> list[Event]:
+        chunk = Chunk(self.t_s, samples)
+        self.n_samples += chunk.n_samples
+        if self.wav is not None:
+            self.wav.write(np.stack([samples[r] for r in ROLES], axis=1))
+        return self.pipeline.feed(chunk)
+
+    def log(self, event: Event) -> None:
+        self.writer.write(event)
+        self.n_events += 1
+        self.n_cues += event["type"] == "cue"
+
+    def close(self, end_reason: str) -> CallSummary:
+        if self.wav is not None:
+            self.wav.close()
+        self.writer.close()
+        return CallSummary(self.events_path, self.wav_path, self.t_s, self.n_events, self.n_cues, end_reason)
