@@ -10,14 +10,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
-
-from coolhead.evaluation.stt_bench import run  # noqa: E402
-from coolhead.records import append_record  # noqa: E402
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # devkit/ (not installed) beside coolhead/
+
+from coolhead.records import append_record  # noqa: E402
+from devkit.stt_bench import run  # noqa: E402
 
 
 def main() -> None:

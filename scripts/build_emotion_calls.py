@@ -48,7 +48,10 @@ sys.path.insert(0, str(ROOT))
 
 from coolhead.audio.levels import ACTIVITY_FRAME_S, frame_levels_dbfs  # noqa: E402
 from coolhead.audio.telephone import normalise_level  # noqa: E402
-from coolhead.evaluation.callbuilder import (  # noqa: E402
+from coolhead.evaluation.truth import Truth, load_truth  # noqa: E402
+from coolhead.events import Event  # noqa: E402
+from coolhead.sinks.jsonl import read_events  # noqa: E402
+from devkit.callbuilder import (  # noqa: E402
     BUILD_RATE_HZ,
     MIN_INTERRUPTION_OVERLAP_S,
     MIN_TALK_OVER_S,
@@ -61,10 +64,7 @@ from coolhead.evaluation.callbuilder import (  # noqa: E402
     build_call,
     write_call,
 )
-from coolhead.evaluation.emotion_corpora import CORPORA, EmotionCorpus, Pools  # noqa: E402
-from coolhead.evaluation.truth import Truth, load_truth  # noqa: E402
-from coolhead.events import Event  # noqa: E402
-from coolhead.sinks.jsonl import read_events  # noqa: E402
+from devkit.emotion_corpora import CORPORA, EmotionCorpus, Pools  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 AGC_TARGET_DBFS = -20.0

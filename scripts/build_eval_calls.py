@@ -31,9 +31,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from coolhead.evaluation.callbuilder import write_call  # noqa: E402
-from coolhead.evaluation.corpora import SPLITS  # noqa: E402
-from coolhead.evaluation.speechcalls import split_calls  # noqa: E402
+from devkit.callbuilder import write_call  # noqa: E402
+from devkit.corpora import SPLITS  # noqa: E402
+from devkit.speechcalls import split_calls  # noqa: E402
 
 
 def main() -> int:

@@ -24,9 +24,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from coolhead.audio.reader import probe_call  # noqa: E402
-from coolhead.evaluation.callbuilder import CallBuilder, Gap, Interrupt, Latch, Turn, write_call  # noqa: E402
-from coolhead.evaluation.corpora import LIBRISPEECH_NAMED, Clip, split_clips  # noqa: E402
 from coolhead.evaluation.truth import load_truth  # noqa: E402
+from devkit.callbuilder import CallBuilder, Gap, Interrupt, Latch, Turn, write_call  # noqa: E402
+from devkit.corpora import LIBRISPEECH_NAMED, Clip, split_clips  # noqa: E402
 
 CREDITS = {
     "librispeech": "LibriSpeech ASR corpus (Panayotov, Chen, Povey, Khudanpur, 2015), "

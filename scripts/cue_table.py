@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from coolhead.evaluation.callbuilder import MIN_INTERRUPTION_OVERLAP_S  # noqa: E402
 from coolhead.evaluation.metrics import pause_delays_s, score_interruptions  # noqa: E402
+from devkit.callbuilder import MIN_INTERRUPTION_OVERLAP_S  # noqa: E402
 from scripts.build_emotion_calls import CONDITIONS, replayed_calls  # noqa: E402
 
 

@@ -15,32 +15,28 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 from pathlib import Path
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # devkit/ (not installed) beside coolhead/
 
 import soxr  # noqa: E402
 
 from coolhead.audio.chunk import float_to_int16  # noqa: E402
 from coolhead.audio.telephone import PHONE_RATE_HZ, normalise_level, telephone_band  # noqa: E402
 from coolhead.config import Config  # noqa: E402
-from coolhead.evaluation.corpora import RATE_HZ, load_mono_16k  # noqa: E402
-from coolhead.evaluation.stt_runs import transcribe  # noqa: E402
-from coolhead.evaluation.wer import (
-    Transcribed,
-    english_transcribed,
-    nemo_transcribed,  # noqa: E402
-    ravdess_transcribed,
-    wer,
-)
 from coolhead.models.resolve import resolve_model  # noqa: E402
 from coolhead.pipeline.phrases import PhraseBook  # noqa: E402
 from coolhead.pipeline.stt import SpeechToText  # noqa: E402
 from coolhead.pipeline.stt_setup import load_backend  # noqa: E402
 from coolhead.records import append_record  # noqa: E402
+from devkit.corpora import RATE_HZ, load_mono_16k  # noqa: E402
+from devkit.stt_runs import transcribe  # noqa: E402
+from devkit.wer import Transcribed, english_transcribed, nemo_transcribed, ravdess_transcribed, wer  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
 CORPORA = {
     "read-en": ("en", english_transcribed),
     "ravdess": ("en", ravdess_transcribed),

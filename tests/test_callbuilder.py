@@ -9,7 +9,8 @@ import pytest
 import soundfile as sf
 
 from coolhead.audio.levels import ACTIVITY_FRAME_S, energy_activity
-from coolhead.evaluation.callbuilder import (
+from coolhead.evaluation.truth import load_truth
+from devkit.callbuilder import (
     MAX_LATCH_OVERLAP_S,
     MIN_TALK_OVER_S,
     CallBuilder,
@@ -22,7 +23,6 @@ from coolhead.evaluation.callbuilder import (
     trim_clip,
     write_call,
 )
-from coolhead.evaluation.truth import load_truth
 
 RATE_HZ = 16000
 

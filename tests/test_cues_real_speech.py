@@ -17,9 +17,9 @@ import pytest
 
 from coolhead.audio.reader import probe_call
 from coolhead.config import Config
-from coolhead.evaluation.emotion_corpora import CORPORA
 from coolhead.evaluation.runner import Evaluation
 from coolhead.run.replay import replay_call
+from devkit.emotion_corpora import CORPORA
 from tests.conftest import SHARED_DATA, need_shared_data
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]

@@ -15,9 +15,9 @@ import pytest
 from coolhead.audio.reader import probe_call
 from coolhead.config import Config
 from coolhead.evaluation import metrics
-from coolhead.evaluation.callbuilder import write_call
-from coolhead.evaluation.speechcalls import split_calls
 from coolhead.run.replay import replay_call
+from devkit.callbuilder import write_call
+from devkit.speechcalls import split_calls
 from tests.conftest import need_shared_data
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]

@@ -40,14 +40,14 @@ def calls(name: str, data_dir: Path, folder: Path) -> Iterator[tuple[str, Path]]
         for path in sorted(p for p in (ROOT / "samples").iterdir() if p.suffix in (".wav", ".flac")):
             yield path.name, path
     elif name == "speech_report":
-        from coolhead.evaluation.callbuilder import write_call
-        from coolhead.evaluation.speechcalls import split_calls
+        from devkit.callbuilder import write_call
+        from devkit.speechcalls import split_calls
 
         for i, (call_name, call) in enumerate(split_calls(data_dir, "report", max_calls=4)):
             yield f"clean/{call_name}", write_call(folder / "clean", call_name, call)[0]
             yield f"phone/{call_name}", write_call(folder / "phone", call_name, call, phone=True, seed=i)[0]
     elif name == "ravdess_test":
-        from coolhead.evaluation.emotion_corpora import CORPORA
+        from devkit.emotion_corpora import CORPORA
         from scripts.build_emotion_calls import build_set
 
         build_set(

@@ -19,15 +19,15 @@ import soundfile as sf
 
 from coolhead.audio.chunk import float_to_int16
 from coolhead.config import Config
-from coolhead.evaluation.corpora import load_mono_16k
-from coolhead.evaluation.stt_runs import run_call, transcribe
-from coolhead.evaluation.tts import espeak
-from coolhead.evaluation.wer import nemo_transcribed, wer
 from coolhead.models.resolve import resolve_model
 from coolhead.pipeline.phrases import PhraseBook
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.pipeline.stt_setup import load_backend
 from coolhead.pipeline.stt_whisper import WhisperBackend
+from devkit.corpora import load_mono_16k
+from devkit.stt_runs import run_call, transcribe
+from devkit.tts import espeak
+from devkit.wer import nemo_transcribed, wer
 from tests.conftest import need_shared_data, run_cli
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared_data]

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from coolhead.evaluation.wer import english_transcribed
 from coolhead.pipeline.phrases import PhraseBook, PhraseError, PhraseSpotter, normalise
+from devkit.wer import english_transcribed
 from tests.conftest import need_shared_data, run_cli
 
 

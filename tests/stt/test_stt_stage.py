@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from coolhead.config import Config
-from coolhead.evaluation.stt_runs import run_call
 from coolhead.pipeline.phrases import PhraseBook
 from coolhead.pipeline.stt import PREROLL_S, SpeechToText, Word
+from devkit.stt_runs import run_call
 
 RATE_HZ = 16000
 

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from coolhead.evaluation.stt_bench import KOREAN_SCRIPT, korean_call, korean_grammar, korean_phrase_run
-from coolhead.evaluation.tts import espeak
 from coolhead.models.resolve import ModelInfo
 from coolhead.pipeline.stt_vosk import VoskBackend
+from devkit.stt_bench import KOREAN_SCRIPT, korean_call, korean_grammar, korean_phrase_run
+from devkit.tts import espeak
 from tests.conftest import run_cli
 
 pytestmark = pytest.mark.slow

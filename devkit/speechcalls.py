@@ -13,9 +13,9 @@ from pathlib import Path
 
 import numpy as np
 
-from coolhead.evaluation.callbuilder import BuiltCall
-from coolhead.evaluation.corpora import Clip, split_clips
-from coolhead.evaluation.dialogue import random_call
+from devkit.callbuilder import BuiltCall
+from devkit.corpora import Clip, split_clips
+from devkit.dialogue import random_call
 
 SPLIT_SEEDS = {"tune": 1, "report": 2}
 MIN_VOICE_CLIPS = 4

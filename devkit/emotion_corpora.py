@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from coolhead.evaluation.callbuilder import BUILD_RATE_HZ
+from devkit.callbuilder import BUILD_RATE_HZ
 
 CALM_EMOTIONS = ("neutral", "calm")
 ANGRY_EMOTION = "angry"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coolhead.audio.levels import speech_level_dbfs
-from coolhead.evaluation.callbuilder import (
+from devkit.callbuilder import (
     BUILD_RATE_HZ,
     BuiltCall,
     CallBuilder,

@@ -18,15 +18,15 @@ import soxr
 from coolhead.audio.chunk import float_to_int16
 from coolhead.audio.telephone import PHONE_RATE_HZ, telephone_band
 from coolhead.config import Config
-from coolhead.evaluation.corpora import RATE_HZ, load_mono_16k
-from coolhead.evaluation.stt_runs import run_call, transcribe
-from coolhead.evaluation.tts import espeak
-from coolhead.evaluation.wer import english_transcribed, wer
 from coolhead.events import Event
 from coolhead.models.resolve import ModelInfo, installed_models
 from coolhead.pipeline.phrases import PhraseBook, normalise
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.pipeline.stt_setup import load_backend
+from devkit.corpora import RATE_HZ, load_mono_16k
+from devkit.stt_runs import run_call, transcribe
+from devkit.tts import espeak
+from devkit.wer import english_transcribed, wer
 
 KOREAN_SCRIPT = (
     ("agent", "안녕하세요", None),
