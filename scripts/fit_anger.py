@@ -25,6 +25,8 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from scipy.optimize import minimize
+from scipy.special import expit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -56,23 +58,28 @@ def samples(set_dir: Path, role: str | None = None) -> list[tuple[np.ndarray, np
 
 
 def fit_logistic(
-    x: np.ndarray, y: np.ndarray, group: np.ndarray | None = None, l2: float = 1e-3, steps: int = 3000
+    x: np.ndarray, y: np.ndarray, group: np.ndarray | None = None, l2: float = 1e-3
 ) -> tuple[float, np.ndarray]:
-    """Bias and non-negative weights by projected gradient descent on the log-loss. Every
-    (group, class) cell weighs the same, so no corpus or condition dominates the fit."""
+    """Bias and non-negative weights minimising the L2-regularised log-loss (scipy's L-BFGS-B:
+    scikit-learn's logistic regression cannot keep weights non-negative). Every (group, class)
+    cell weighs the same, so no corpus or condition dominates the fit."""
     scale = x.std(axis=0) + 1e-9
     xs = x / scale
     group = np.zeros(len(y), int) if group is None else group
     cells = group * 2 + y
     counts = np.bincount(cells)
-    sample_w = 1.0 / counts[cells] / np.count_nonzero(counts) * len(y)
-    w, b = np.zeros(x.shape[1]), 0.0
-    for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-(xs @ w + b)))
-        g = sample_w * (p - y) / len(y)
-        w = np.maximum(w - 0.5 * (xs.T @ g + l2 * w), 0.0)
-        b -= 0.5 * g.sum()
-    return b, w / scale
+    sample_w = 1.0 / counts[cells] / np.count_nonzero(counts)
+
+    def loss(theta: np.ndarray) -> tuple[float, np.ndarray]:
+        b, w = theta[0], theta[1:]
+        z = xs @ w + b
+        value = float(np.sum(sample_w * (np.logaddexp(0.0, z) - y * z)) + 0.5 * l2 * w @ w)
+        g = sample_w * (expit(z) - y)
+        return value, np.concatenate([[g.sum()], xs.T @ g + l2 * w])
+
+    bounds = [(None, None)] + [(0.0, None)] * x.shape[1]
+    theta = minimize(loss, np.zeros(x.shape[1] + 1), jac=True, method="L-BFGS-B", bounds=bounds).x
+    return float(theta[0]), theta[1:] / scale
 
 
 def main() -> int:

@@ -5,6 +5,7 @@ numpy and soxr only. Used to build phone versions of labelled calls; not in the 
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -20,26 +21,16 @@ PHONE_BAND_HZ = (300.0, 3400.0)
 PHONE_SPEECH_LEVEL_DBFS = -20.0
 """Speech level a phone line's gain control settles at, roughly."""
 
-_MULAW_BIAS = 0x84
-_MULAW_CLIP = 32635
 
-
-def mulaw_encode(pcm: np.ndarray) -> np.ndarray:
-    """G.711 mu-law: int16 PCM -> uint8 code words (the ITU-T table, as in libsndfile)."""
-    x = pcm.astype(np.int32)
-    sign = np.where(x < 0, 0x80, 0)
-    magnitude = np.minimum(np.abs(x), _MULAW_CLIP) + _MULAW_BIAS
-    exponent = np.clip(np.floor(np.log2(magnitude)).astype(np.int32) - 7, 0, 7)
-    mantissa = (magnitude >> (exponent + 3)) & 0x0F
-    return (~(sign | (exponent << 4) | mantissa) & 0xFF).astype(np.uint8)
-
-
-def mulaw_decode(code: np.ndarray) -> np.ndarray:
-    """G.711 mu-law: uint8 code words -> int16 PCM."""
-    u = ~code.astype(np.int32) & 0xFF
-    exponent = (u >> 4) & 0x07
-    magnitude = ((((u & 0x0F) << 3) + _MULAW_BIAS) << exponent) - _MULAW_BIAS
-    return np.where(u & 0x80, -magnitude, magnitude).astype(np.int16)
+def mulaw_round_trip(pcm: np.ndarray) -> np.ndarray:
+    """int16 PCM through a G.711 mu-law encoder and decoder (libsndfile's, via soundfile)."""
+    if not len(pcm):
+        return np.zeros(0, np.int16)
+    buf = io.BytesIO()
+    sf.write(buf, pcm, PHONE_RATE_HZ, subtype="ULAW", format="RAW")
+    buf.seek(0)
+    out, _ = sf.read(buf, dtype="int16", samplerate=PHONE_RATE_HZ, channels=1, subtype="ULAW", format="RAW")
+    return out
 
 
 def telephone_band(x: np.ndarray, rate_hz: int, noise_db: float | None = -45.0, seed: int = 0) -> np.ndarray:
@@ -58,7 +49,7 @@ def telephone_band(x: np.ndarray, rate_hz: int, noise_db: float | None = -45.0, 
         noise = fir_filter(np.random.default_rng(seed).standard_normal(len(y)), h)
         y += noise * 10 ** (noise_db / 20) / max(float(np.sqrt(np.mean(noise**2))), 1e-12)
     pcm = float_to_int16(y)
-    return (mulaw_decode(mulaw_encode(pcm)) / 32768).astype(np.float32)
+    return (mulaw_round_trip(pcm) / 32768).astype(np.float32)
 
 
 def normalise_level(

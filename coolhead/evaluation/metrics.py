@@ -10,6 +10,7 @@ from collections import Counter
 from statistics import median
 
 import numpy as np
+from scipy.stats import mannwhitneyu
 
 from coolhead.cue_kinds import ANGER_CUES, ESCALATION_CUES, CueKind
 from coolhead.evaluation.truth import Truth
@@ -131,22 +132,11 @@ def zscore_samples(events: list[Event], truth: Truth) -> dict[str, tuple[list[fl
 
 
 def auc(positive: list[float], negative: list[float]) -> float | None:
-    """Probability that a positive sample outscores a negative one (ties count half)."""
+    """Probability that a positive sample outscores a negative one (ties count half): the
+    Mann-Whitney U of the positives over all pairs."""
     if not positive or not negative:
         return None
-    ranks = rankdata(np.concatenate([positive, negative]))
-    n_pos, n_neg = len(positive), len(negative)
-    return float((ranks[:n_pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
-
-
-def rankdata(x: np.ndarray) -> np.ndarray:
-    """Ranks from 1, ties get their average rank."""
-    order = np.argsort(x, kind="mergesort")
-    ranks = np.empty(len(x))
-    ranks[order] = np.arange(1, len(x) + 1)
-    _, inverse, counts = np.unique(x, return_inverse=True, return_counts=True)
-    sums = np.bincount(inverse, weights=ranks)
-    return (sums / counts)[inverse]
+    return float(mannwhitneyu(positive, negative).statistic / (len(positive) * len(negative)))
 
 
 def onset_delays_s(
