@@ -13,7 +13,8 @@ import soundfile as sf
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
-LIBRISPEECH = SHARED_DATA / "librispeech"
+LIBRISPEECH = ROOT / "tests" / "data" / "librispeech"
+"""Eight LibriSpeech utterances shipped with the tests (CC BY 4.0, tests/data/README.md)."""
 
 
 def need_shared_data() -> Path:
@@ -31,26 +32,20 @@ def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
     )
 
 
-SHARED_DATA_FIXTURES = {"talkover_call", "played_call"}
-"""Fixtures built from ../shared/data: tests using them are marked ``shared_data``."""
 LIVE_TESTS = ROOT / "tests" / "live"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Markers (pyproject.toml): ``live`` for everything in tests/live (real devices, real time),
-    ``shared_data`` for tests using the real-speech fixtures."""
+    """Marker ``live`` (pyproject.toml) for everything in tests/live (real devices, real time)."""
     for item in items:
         if LIVE_TESTS in item.path.parents:
             item.add_marker(pytest.mark.live)
-        if SHARED_DATA_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.shared_data)
 
 
 @pytest.fixture(scope="session")
 def talkover_call(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 16 kHz stereo call of real speech: the customer talks, the agent cuts in for real
     (> 1 s of overlap), later the customer latches on briefly with a word."""
-    need_shared_data()
     clips = sorted(LIBRISPEECH.rglob("1089-*.flac"))
     customer, rate_hz = sf.read(clips[0], dtype="float32")  # 10.4 s of continuous reading
     agent, _ = sf.read(clips[1], dtype="float32")

@@ -24,7 +24,7 @@ from coolhead.pipeline.frames import frame_loudness_dbfs
 from coolhead.pipeline.nonspeech import MUSIC, NOISE, SPEECH_OR_QUIET, TONE, NonSpeechDetector
 from coolhead.pipeline.vad import VoiceActivity
 from coolhead.run.replay import replay_call
-from tests.conftest import LIBRISPEECH, ROOT, need_shared_data
+from tests.conftest import LIBRISPEECH, ROOT
 from tests.sounds import (
     HOLD_MUSIC,
     LEVELS_DBFS,
@@ -140,10 +140,8 @@ def test_speech_behind_a_ringback_tone_starts_at_the_speech_with_the_talkers_f0(
     _check_ringback_first(plain, behind, shift_s, "mix")
 
 
-@pytest.mark.shared_data
 @pytest.mark.parametrize("phone", [False, True])
 def test_librispeech_behind_ringback_starts_at_the_speech(tmp_path: Path, phone: bool) -> None:
-    need_shared_data()
     speech, rate_hz = sf.read(LIBRISPEECH / "1089" / "134686" / "1089-134686-0000.flac", dtype="float32")
     ringback = np.concatenate([tone((440.0, 480.0), 2.0, -20.0), quiet(0.5)])
     if phone:

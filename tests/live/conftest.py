@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import LIBRISPEECH, ROOT, need_shared_data
+from tests.conftest import LIBRISPEECH, ROOT
 from tests.live.calls import build_call
 from tests.live.pulse import PrivatePulse, PulseUnavailable
 
@@ -22,7 +22,6 @@ from tests.live.pulse import PrivatePulse, PulseUnavailable
 @pytest.fixture(scope="session")
 def played_call(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     """(stereo call, agent channel, customer channel) WAVs of real speech."""
-    need_shared_data()
     return build_call(LIBRISPEECH, tmp_path_factory.mktemp("live_call"))
 
 
