@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Build labelled two-party calls of real speech for measuring interruption detection.
 
-Sources (../shared/data, never RAVDESS), in two disjoint splits (coolhead/evaluation/corpora.py):
+Sources (../shared/data, never RAVDESS), in two disjoint splits (devkit/corpora.py):
 
 - ``tune``: AMI training meetings trn01-trn09, LibriSpeech speaker 1089, LJ001-0001..0016.
   Tune settings on this split only.

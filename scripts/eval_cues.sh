@@ -4,7 +4,7 @@
 #
 #   scripts/eval_cues.sh CORPUS SPLIT [WORK_DIR] [ROUNDS] [SEED]
 #
-# CORPUS: ravdess or nemo (coolhead/evaluation/emotion_corpora.py); SPLIT: tune (the only
+# CORPUS: ravdess or nemo (devkit/emotion_corpora.py); SPLIT: tune (the only
 # speakers tuned on) or test (held out). Calls go to WORK_DIR/SPLIT (default WORK_DIR
 # /tmp/coolhead-calls/CORPUS; these corpora must never enter the repo), one folder per condition
 # (clean, phone, levelnorm, effort6: scripts/build_emotion_calls.py); ROUNDS calls per speaker

@@ -1,7 +1,7 @@
 """Interruption detection on labelled calls of real human speech (report split, held out from tuning).
 
 Builds the first report-split calls from ../shared/data (LibriSpeech, LJ Speech, AMI; see
-coolhead/evaluation/corpora.py), writes them clean (16 kHz PCM16) and phone-band (8 kHz mu-law,
+devkit/corpora.py), writes them clean (16 kHz PCM16) and phone-band (8 kHz mu-law,
 300-3400 Hz, line noise), replays them through the real pipeline (webrtcvad) and scores them with
 the same code as ``coolhead eval``. The full splits: scripts/eval_interruptions.sh.
 """
