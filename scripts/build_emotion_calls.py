@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Build labelled two-party calls from an emotional-speech corpus (devkit/emotion_corpora.py:
-RAVDESS, nEMO) for the anger and interruption work. Development and evaluation only: these corpora may never be copied into the repository, so write to /tmp.
+RAVDESS, nEMO) for the anger and interruption work. Development and evaluation only: these
+corpora may never be copied into the repository, so write to /tmp.
 
 Each call puts two different speakers on the two channels (agent = channel 0, customer = 1) and
 alternates single-sentence turns with 0.2-1.0 s gaps. The overlapping turn changes are, about a
