@@ -10,7 +10,6 @@ from collections import Counter
 from statistics import median
 
 import numpy as np
-from scipy.stats import mannwhitneyu
 
 from coolhead.cue_kinds import ANGER_CUES, ESCALATION_CUES, CueKind
 from coolhead.evaluation.truth import Truth
@@ -136,6 +135,8 @@ def auc(positive: list[float], negative: list[float]) -> float | None:
     Mann-Whitney U of the positives over all pairs."""
     if not positive or not negative:
         return None
+    from scipy.stats import mannwhitneyu  # half a second to import: only when scoring
+
     return float(mannwhitneyu(positive, negative).statistic / (len(positive) * len(negative)))
 
 

@@ -41,7 +41,7 @@ class Block:
     """Role -> raw voice-activity decision per frame (written by the VAD stage)."""
 
 
-@dataclass
+@dataclass(slots=True)
 class Frame:
     """One frame of the call on its way through the stages."""
 

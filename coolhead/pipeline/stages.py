@@ -117,7 +117,7 @@ class CueStage(Stage):
         self._policy = CuePolicy(self._config.cues)
 
     def step(self, frame: Frame) -> list[Event]:
-        return self._policy.step(frame.t_s + self._frame_s, CallState(frame.talkover, dict(frame.speakers)))
+        return self._policy.step(frame.t_s + self._frame_s, CallState(frame.talkover, frame.speakers))
 
 
 class SttStage(Stage):
