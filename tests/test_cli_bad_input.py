@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import struct
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import soundfile as sf
 
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 
 RATE_HZ = 16000
 
@@ -70,8 +72,9 @@ def test_each_bad_file_gets_one_line_and_good_files_are_still_processed(tmp_path
     for name in ("a_good", "z_good"):
         events = [json.loads(line) for line in (out / f"{name}.jsonl").read_text().splitlines()]
         assert [e["by"] for e in events if e["type"] == "interruption"] == ["agent"]
-    # Events decided before a mid-file problem are kept.
-    assert (out / "nan.jsonl").read_text().startswith('{"t": 0.0, "type": "call"')
+    # Events decided before a mid-file problem are kept beside the (not written) target.
+    assert not (out / "nan.jsonl").exists()
+    assert (out / "nan.jsonl.partial").read_text().startswith('{"t": 0.0, "type": "call"')
 
 
 def test_missing_file_and_bad_config_are_one_line_errors(tmp_path: Path) -> None:
@@ -82,3 +85,51 @@ def test_missing_file_and_bad_config_are_one_line_errors(tmp_path: Path) -> None
     result = run_cli("analyze", str(tmp_path / "nope.wav"), "--config", str(config))
     assert result.returncode == 2 and "unknown key 'aggresiveness'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_failed_rerun_leaves_the_previous_good_events(tmp_path: Path, talkover_call: Path) -> None:
+    call = tmp_path / "call.wav"
+    call.write_bytes(talkover_call.read_bytes())
+    events = tmp_path / "call.jsonl"
+    assert run_cli("analyze", str(call), "--events", str(events), "--quiet", "--no-stt").returncode == 0
+    good = events.read_text()
+    data = call.read_bytes()
+    call.write_bytes(data[: len(data) // 2])  # truncated: the header still promises the whole call
+    result = run_cli("analyze", str(call), "--events", str(events), "--quiet", "--no-stt")
+    assert result.returncode == 1 and "truncated" in result.stderr
+    assert events.read_text() == good
+    assert (tmp_path / "call.jsonl.partial").read_text().startswith('{"t": 0.0, "type": "call"')
+
+
+def test_outputs_keep_relative_paths_and_never_overwrite_an_input(tmp_path: Path, talkover_call: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "call.wav").write_bytes(talkover_call.read_bytes())
+    audio, rate_hz = sf.read(talkover_call)
+    sf.write(tmp_path / "b" / "other.ogg", audio, rate_hz, format="OGG", subtype="VORBIS")  # found in a folder too
+    out = tmp_path / "out"
+    result = run_cli("analyze", str(tmp_path / "a"), str(tmp_path / "b"), "--out", str(out), "--quiet", "--no-stt")
+    assert result.returncode == 2 and "would both write" in result.stderr  # two folders, same names
+    result = run_cli("analyze", str(tmp_path), "--out", str(out), "--quiet", "--no-stt")
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.jsonl"))
+    assert written == ["a/call.jsonl", "b/call.jsonl", "b/other.jsonl"]
+    call = tmp_path / "a" / "call.wav"
+    before = call.read_bytes()
+    result = run_cli("analyze", str(call), "--events", str(call), "--no-stt")
+    assert result.returncode == 2 and result.stderr.strip().endswith("is an input call; refusing to overwrite it")
+    assert call.read_bytes() == before
+    result = run_cli("analyze", str(call), "--events", str(tmp_path / "e.jsonl"), "--out", str(out))
+    assert result.returncode == 2 and "cannot be combined with --events" in result.stderr
+
+
+def test_a_closed_stdout_is_not_an_error_of_the_call(talkover_call: Path) -> None:
+    proc = subprocess.run(
+        f"{sys.executable} -m coolhead analyze {talkover_call} --no-stt | head -1",
+        shell=True,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert proc.stdout.count("\n") == 1 and "error" not in proc.stderr, proc.stderr

@@ -1,4 +1,5 @@
-"""A run killed mid-call leaves every event decided before the kill on disk."""
+"""A run killed mid-call leaves every event decided before the kill on disk (in NAME.partial:
+the target itself is only written by a complete run)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ def test_events_are_on_disk_when_the_process_is_killed(talkover_call: Path, tmp_
     long_call = tmp_path / "long.wav"
     sf.write(long_call, np.tile(audio, (4, 1)), rate_hz, subtype="PCM_16")  # 120 s, 4 talk-overs
     events_path = tmp_path / "long.jsonl"
+    growing = tmp_path / "long.jsonl.partial"
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -38,7 +40,7 @@ def test_events_are_on_disk_when_the_process_is_killed(talkover_call: Path, tmp_
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            lines = events_path.read_text().splitlines() if events_path.exists() else []
+            lines = growing.read_text().splitlines() if growing.exists() else []
             if sum('"interruption"' in line for line in lines) >= 2:
                 break
             time.sleep(0.05)
@@ -46,7 +48,8 @@ def test_events_are_on_disk_when_the_process_is_killed(talkover_call: Path, tmp_
         assert proc.wait(timeout=10) == -signal.SIGKILL
     finally:
         proc.kill()
-    events = [json.loads(line) for line in events_path.read_text().splitlines()]
+    assert not events_path.exists()
+    events = [json.loads(line) for line in growing.read_text().splitlines()]
     assert events[0]["type"] == "call"
     interruptions = [e for e in events if e["type"] == "interruption"]
     assert 2 <= len(interruptions) < 4, "killed before the end, with the first talk-overs kept"

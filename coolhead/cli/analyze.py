@@ -12,7 +12,7 @@ from coolhead.config import Config
 from coolhead.events import Event
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.run.replay import replay_call
-from coolhead.sinks.jsonl import JsonlWriter
+from coolhead.sinks.jsonl import PartialJsonlWriter
 from coolhead.sinks.timeline import describe
 from coolhead.sinks.vtt import VttWriter
 
@@ -64,36 +64,64 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = load_config(args)
-    paths = expand_audio_paths(args.paths)
-    if args.events and len(paths) != 1:
-        error(f"--events takes one call, got {len(paths)}; use --out DIR for many")
+    calls = expand_audio_paths(args.paths)
+    if args.out and (args.events or args.vtt):
+        error("--out DIR writes NAME.jsonl (and NAME.vtt) per call; it cannot be combined with --events or --vtt")
         return 2
-    if not paths:
-        error("no WAV or FLAC files found in " + " ".join(args.paths))
+    if (args.events or args.vtt) and len(calls) != 1:
+        error(f"--events and --vtt take one call, got {len(calls)}; use --out DIR for many")
+        return 2
+    if not calls:
+        error("no audio files found in " + " ".join(args.paths))
         return 2
     stt = speech_to_text(args, config)
+    outputs = [_outputs(args, name, stt is not None) for _, name in calls]
+    problem = _output_problem([path for path, _ in calls], outputs)
+    if problem:
+        error(problem)
+        return 2
     failed = 0
-    for path in paths:
-        events_path = (
-            Path(args.events) if args.events else (Path(args.out) / f"{path.stem}.jsonl" if args.out else None)
-        )
+    for (path, _), (events_path, vtt_path) in zip(calls, outputs):
         show = not args.quiet
-        if show and len(paths) > 1:
+        if show and len(calls) > 1:
             print(f"== {path}")
         try:
-            vtt_path = (
-                Path(args.vtt) if args.vtt else (Path(args.out) / f"{path.stem}.vtt" if args.out and stt else None)
-            )
             _analyze_one(path, events_path, config, args.agent_channel, show, args.speed, stt, vtt_path)
+        except BrokenPipeError:
+            raise  # stdout closed (`| head`): not a problem of this call
         except AudioError as exc:
             error(str(exc))
             failed += 1
         except OSError as exc:
-            error(f"{path}: {exc.strerror or exc}")
+            error(f"{exc.filename or path}: {exc.strerror or exc}")
             failed += 1
-    if len(paths) > 1:
-        print(f"{len(paths) - failed} of {len(paths)} calls analysed, {failed} failed")
+    if len(calls) > 1:
+        print(f"{len(calls) - failed} of {len(calls)} calls analysed, {failed} failed")
     return 1 if failed else 0
+
+
+def _outputs(args: argparse.Namespace, name: Path, with_words: bool) -> tuple[Path | None, Path | None]:
+    """Where a call's event stream and transcript go (None: not written)."""
+    if args.out:
+        base = Path(args.out) / name
+        return base.with_name(base.name + ".jsonl"), base.with_name(base.name + ".vtt") if with_words else None
+    return (Path(args.events) if args.events else None), (Path(args.vtt) if args.vtt else None)
+
+
+def _output_problem(inputs: list[Path], outputs: list[tuple[Path | None, Path | None]]) -> str:
+    """Why these outputs cannot be written (an input would be overwritten, two calls would share
+    a file), or ""."""
+    given = {p.resolve(): p for p in inputs}
+    seen: dict[Path, Path] = {}
+    for call, pair in zip(inputs, outputs):
+        for out in (o for o in pair if o is not None):
+            target = out.resolve()
+            if target in given:
+                return f"{out}: is an input call; refusing to overwrite it"
+            if target in seen:
+                return f"{seen[target]} and {call} would both write {out}; give their folder, or run them separately"
+            seen[target] = call
+    return ""
 
 
 def _analyze_one(
@@ -107,7 +135,7 @@ def _analyze_one(
     vtt_path: Path | None = None,
 ) -> None:
     info = probe_call(path, agent_channel)
-    writer = JsonlWriter(events_path) if events_path else None
+    writer = PartialJsonlWriter(events_path) if events_path else None
     vtt = VttWriter(vtt_path) if vtt_path else None
 
     def on_event(event: Event) -> None:
@@ -124,10 +152,12 @@ def _analyze_one(
         if line:
             print(line, flush=True)
 
+    complete = False
     try:
         replay_call(info, config, on_event, speed, stt)
+        complete = True
     finally:
         if writer is not None:
-            writer.close()
+            writer.close(complete)
         if vtt is not None:
-            vtt.close()
+            vtt.close(complete)

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from coolhead.config import Config
 
-AUDIO_SUFFIXES = (".wav", ".flac")
+AUDIO_SUFFIXES = frozenset(".wav .wave .flac .ogg .oga .opus .mp3 .aif .aiff .aifc .au .snd .caf .w64 .rf64".split())
+"""What a folder is searched for: the formats libsndfile decodes (a file named directly may be any)."""
 
 
 def add_config_option(parser: argparse.ArgumentParser) -> None:
@@ -20,14 +21,19 @@ def load_config(args: argparse.Namespace) -> Config:
     return Config.load(args.config)
 
 
-def expand_audio_paths(paths: list[str]) -> list[Path]:
-    """Files as given; directories expanded to the WAV/FLAC files in them (sorted, recursive)."""
-    out: list[Path] = []
+def expand_audio_paths(paths: list[str]) -> list[tuple[Path, Path]]:
+    """(file, output name) of every call: files as given, directories expanded to the audio files
+    in them (sorted, recursive). The output name keeps the file's path relative to the folder
+    given (or, for a file given, its relative path as typed), without its suffix, so that
+    outputs of different inputs do not collide."""
+    out: list[tuple[Path, Path]] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.suffix.lower() in AUDIO_SUFFIXES and f.is_file()))
+            found = sorted(f for f in p.rglob("*") if f.suffix.lower() in AUDIO_SUFFIXES and f.is_file())
+            out.extend((f, f.relative_to(p).with_suffix("")) for f in found)
         else:
-            out.append(p)
+            inside = not p.is_absolute() and ".." not in p.parts
+            out.append((p, (p if inside else Path(p.name)).with_suffix("")))
     return out
 
 

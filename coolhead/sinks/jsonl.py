@@ -9,6 +9,7 @@ from types import TracebackType
 from typing import IO
 
 from coolhead.events import Event
+from coolhead.sinks.partial import PartialFile
 
 
 class JsonlWriter:
@@ -18,7 +19,7 @@ class JsonlWriter:
         self._file: IO[str] = open(self.path, "w", encoding="utf-8")
 
     def write(self, event: Event) -> None:
-        self._file.write(json.dumps(event, ensure_ascii=False) + "\n")
+        self._file.write(to_line(event))
         self._file.flush()
 
     def close(self) -> None:
@@ -33,6 +34,25 @@ class JsonlWriter:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.close()
+
+
+def to_line(event: Event) -> str:
+    """One JSON line; NaN and infinities are refused (most JSON readers cannot read them)."""
+    return json.dumps(event, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+class PartialJsonlWriter:
+    """The events of one analysed call, put in place only when the call is complete
+    (``sinks/partial.py``)."""
+
+    def __init__(self, path: Path) -> None:
+        self._out = PartialFile(path)
+
+    def write(self, event: Event) -> None:
+        self._out.write(to_line(event))
+
+    def close(self, complete: bool) -> None:
+        self._out.commit() if complete else self._out.abandon()
 
 
 def read_events(path: str | Path) -> list[Event]:

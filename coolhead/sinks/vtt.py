@@ -1,15 +1,16 @@
 """WebVTT transcript: what each party said (``<v Agent>``/``<v Customer>``) with the cues in place.
 
-Written as events arrive and flushed, like the JSONL stream, so a killed run keeps what it had.
+Written as events arrive into ``NAME.partial`` and put in place when the call is complete, like
+the JSONL stream (``sinks/partial.py``).
 Cues appear as their own subtitle (voice ``Coolhead``) for ``CUE_SHOW_S`` from their time.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO
 
 from coolhead.events import Event
+from coolhead.sinks.partial import PartialFile
 
 CUE_SHOW_S = 3.0
 
@@ -29,10 +30,8 @@ def _escape(text: str) -> str:
 class VttWriter:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file: IO[str] = open(self.path, "w", encoding="utf-8")
-        self._file.write("WEBVTT\n\n")
-        self._file.flush()
+        self._out = PartialFile(self.path)
+        self._out.write("WEBVTT\n\n")
 
     def write(self, event: Event) -> None:
         if event["type"] == "words":
@@ -43,8 +42,7 @@ class VttWriter:
             text = f"<v Coolhead>[{event['cue'].upper()}] {_escape(event['reason'])}"
         else:
             return
-        self._file.write(f"{vtt_time(start)} --> {vtt_time(end)}\n{text}\n\n")
-        self._file.flush()
+        self._out.write(f"{vtt_time(start)} --> {vtt_time(end)}\n{text}\n\n")
 
-    def close(self) -> None:
-        self._file.close()
+    def close(self, complete: bool = True) -> None:
+        self._out.commit() if complete else self._out.abandon()
