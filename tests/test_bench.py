@@ -8,15 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 
 pytestmark = pytest.mark.slow
 
 
-def test_bench_times_every_stage_and_both_whisper_models(tmp_path: Path) -> None:
-    record = tmp_path / "bench.jsonl"
-    result = run_cli("bench", "--minutes", "0.2", "--stt-minutes", "0.2", "--record", str(record), timeout=300)
+def test_bench_times_every_stage_and_both_whisper_models(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Recorded in the user's cache by default, never in the checkout."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    tracked = ROOT / "bench" / "results.jsonl"
+    before = tracked.read_bytes()
+    result = run_cli("bench", "--minutes", "0.2", "--stt-minutes", "0.2", timeout=300)
     assert result.returncode == 0, result.stderr
+    assert tracked.read_bytes() == before
+    record = tmp_path / "coolhead" / "bench" / "results.jsonl"
     rows = json.loads(record.read_text().splitlines()[-1])["rows"]
     stages = {(r["input"], r["stage"]) for r in rows}
     for source in ("16 kHz PCM stereo", "8 kHz mu-law stereo"):

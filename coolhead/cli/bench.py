@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 from coolhead.cli.common import add_config_option, error, load_config
 
 DEFAULT_SAMPLE = Path(__file__).resolve().parents[2] / "samples"
+
+
+def default_record() -> Path:
+    """The user's cache, never the package or the current checkout."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "coolhead" / "bench" / "results.jsonl"
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -30,8 +37,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--record",
         type=Path,
-        default=Path("bench/results.jsonl"),
-        help="append the figures here as one JSON line (default bench/results.jsonl)",
+        default=default_record(),
+        help=f"append the figures here as one JSON line (default {default_record()}; this project's "
+        "own figures: bench/results.jsonl)",
     )
     add_config_option(p)
     p.set_defaults(func=run)
