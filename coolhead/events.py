@@ -18,12 +18,17 @@ def _s(t_s: float) -> float:
     return round(float(t_s), 3)
 
 
+def printable(text: str) -> str:
+    """``text`` with undecodable bytes of a file name (surrogate escapes) shown as ``\\xNN``."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def call_header(source: str, sample_rate: int, channels: int, roles: dict[str, str], **extra: Any) -> Event:
     """First line of every stream: what was analysed and which channel is which role."""
     return {
         "t": 0.0,
         "type": "call",
-        "source": source,
+        "source": printable(source),
         "sample_rate": sample_rate,
         "channels": channels,
         "roles": roles,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import struct
 import subprocess
 import sys
@@ -133,3 +134,21 @@ def test_a_closed_stdout_is_not_an_error_of_the_call(talkover_call: Path) -> Non
         timeout=120,
     )
     assert proc.stdout.count("\n") == 1 and "error" not in proc.stderr, proc.stderr
+
+
+def test_gsm_wav_and_a_file_name_that_is_not_utf8_are_analysed(tmp_path: Path, talkover_call: Path) -> None:
+    """GSM 6.10 cannot seek (libsndfile needs the length to read it in blocks); a name with a
+    byte that is not UTF-8 is shown escaped and kept in the output's name."""
+    audio, rate_hz = sf.read(talkover_call)
+    folder = tmp_path / "calls"
+    folder.mkdir()
+    sf.write(folder / "gsm.wav", audio[:, 1], 8000, subtype="GSM610")
+    os.link(folder / "gsm.wav", os.fsencode(folder) + b"/caf\xe9.wav")
+    out = tmp_path / "out"
+    result = run_cli("analyze", str(folder), "--out", str(out), "--no-stt", "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert "2 of 2 calls analysed" in result.stdout and "Traceback" not in result.stderr
+    header = json.loads((out / os.fsdecode(b"caf\xe9.jsonl")).read_text(encoding="utf-8").splitlines()[0])
+    assert header["source"].endswith("caf\\xe9.wav")
+    events = [json.loads(line) for line in (out / "gsm.jsonl").read_text().splitlines()]
+    assert any(e["type"] == "speech" for e in events)

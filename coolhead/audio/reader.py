@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import struct
 from collections.abc import Iterator
@@ -18,6 +19,8 @@ MIX_ROLE = "mix"
 """Role of the single stream of a mono recording (both parties mixed)."""
 
 READ_BLOCK_S = 10.0
+MAX_BLOCK_FRAMES = 1 << 19
+"""Frames read at once, whatever rate the header claims (a forged rate must not size the reads)."""
 
 
 class AudioError(Exception):
@@ -57,7 +60,7 @@ def probe_call(path: str | Path, agent_channel: int = 0) -> CallInfo:
     try:
         if path.stat().st_size == 0:
             raise AudioError(path, "empty file (0 bytes)")
-        info = sf.info(str(path))
+        info = sf.info(os.fsencode(path))  # bytes: file names need not be valid UTF-8
     except AudioError:
         raise
     except FileNotFoundError:
@@ -96,10 +99,12 @@ def read_chunks(info: CallInfo, rate_hz: int, chunk_s: float) -> Iterator[Chunk]
     chunk_len = max(1, int(round(chunk_s * rate_hz)))
     pending = {role: np.zeros(0, np.int16) for role in info.roles.values()}
     t_s = 0.0
-    block_frames = int(READ_BLOCK_S * info.sample_rate_hz)
+    block_frames = int(min(READ_BLOCK_S * info.sample_rate_hz, MAX_BLOCK_FRAMES))
     try:
-        with sf.SoundFile(info.path) as f:
-            blocks = f.blocks(blocksize=block_frames, dtype="float32", always_2d=True)
+        with sf.SoundFile(os.fsencode(info.path)) as f:
+            # Some codecs (GSM 6.10) cannot seek: then the reads need the length from the header.
+            frames = -1 if f.seekable() else f.frames
+            blocks = f.blocks(blocksize=block_frames, frames=frames, dtype="float32", always_2d=True)
             block = next(blocks, None)
             while block is not None:
                 following = next(blocks, None)
@@ -142,7 +147,8 @@ def _open_problem(path: Path, exc: Exception) -> str:
 def _wav_format_tag(path: Path) -> int | None:
     """The codec tag of a RIFF/WAVE file's fmt chunk, or None if it is not one."""
     try:
-        head = path.read_bytes()[:4096]
+        with open(path, "rb") as f:
+            head = f.read(4096)
     except OSError:
         return None
     at = head.find(b"fmt ")

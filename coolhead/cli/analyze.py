@@ -9,7 +9,7 @@ from coolhead.audio.reader import MIX_ROLE, AudioError, probe_call
 from coolhead.cli.common import add_config_option, error, expand_audio_paths, load_config, note
 from coolhead.cli.stt_options import add_stt_options, speech_to_text
 from coolhead.config import Config
-from coolhead.events import Event
+from coolhead.events import Event, printable
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.run.replay import replay_call
 from coolhead.sinks.jsonl import PartialJsonlWriter
@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     for (path, _), (events_path, vtt_path) in zip(calls, outputs):
         show = not args.quiet
         if show and len(calls) > 1:
-            print(f"== {path}")
+            print(f"== {printable(str(path))}")
         try:
             _analyze_one(path, events_path, config, args.agent_channel, show, args.speed, stt, vtt_path)
         except BrokenPipeError:
@@ -94,6 +94,9 @@ def run(args: argparse.Namespace) -> int:
             failed += 1
         except OSError as exc:
             error(f"{exc.filename or path}: {exc.strerror or exc}")
+            failed += 1
+        except Exception as exc:  # a bug: report it for this call, go on with the batch
+            error(f"{path}: internal error: {type(exc).__name__}: {exc}")
             failed += 1
     if len(calls) > 1:
         print(f"{len(calls) - failed} of {len(calls)} calls analysed, {failed} failed")

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from coolhead.config import Config
+from coolhead.events import printable
 
 AUDIO_SUFFIXES = frozenset(".wav .wave .flac .ogg .oga .opus .mp3 .aif .aiff .aifc .au .snd .caf .w64 .rf64".split())
 """What a folder is searched for: the formats libsndfile decodes (a file named directly may be any)."""
@@ -38,8 +39,8 @@ def expand_audio_paths(paths: list[str]) -> list[tuple[Path, Path]]:
 
 
 def error(message: str) -> None:
-    print(f"coolhead: error: {message}", file=sys.stderr, flush=True)
+    print(f"coolhead: error: {printable(message)}", file=sys.stderr, flush=True)
 
 
 def note(message: str) -> None:
-    print(f"coolhead: note: {message}", file=sys.stderr, flush=True)
+    print(f"coolhead: note: {printable(message)}", file=sys.stderr, flush=True)
