@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))  # devkit/ (not installed) beside coolhead/
 import soxr  # noqa: E402
 
 from coolhead.audio.chunk import float_to_int16  # noqa: E402
-from coolhead.audio.telephone import PHONE_RATE_HZ, normalise_level, telephone_band  # noqa: E402
+from coolhead.audio.telephone import PHONE_RATE_HZ, telephone_call  # noqa: E402
 from coolhead.config import Config  # noqa: E402
 from coolhead.models.resolve import resolve_model  # noqa: E402
 from coolhead.pipeline.phrases import PhraseBook  # noqa: E402
@@ -45,7 +45,7 @@ CORPORA = {
 
 
 def phone(x):
-    return soxr.resample(telephone_band(normalise_level(x, RATE_HZ), RATE_HZ), PHONE_RATE_HZ, RATE_HZ)
+    return soxr.resample(telephone_call(x, RATE_HZ), PHONE_RATE_HZ, RATE_HZ)
 
 
 def score(stt: SpeechToText, items: list[Transcribed], condition: str) -> dict:

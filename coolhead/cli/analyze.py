@@ -114,7 +114,7 @@ def _outputs(args: argparse.Namespace, name: Path, with_words: bool) -> tuple[Pa
 def _output_problem(inputs: list[Path], outputs: list[tuple[Path | None, Path | None]]) -> str:
     """Why these outputs cannot be written (an input would be overwritten, two calls would share
     a file), or ""."""
-    given = {p.resolve(): p for p in inputs}
+    given = {p.resolve() for p in inputs}
     seen: dict[Path, Path] = {}
     for call, pair in zip(inputs, outputs):
         for out in (o for o in pair if o is not None):

@@ -23,6 +23,7 @@ Two things make it fit phone calls:
 
 from __future__ import annotations
 
+import copy
 import math
 import os
 import re
@@ -124,10 +125,21 @@ class WhisperBackend:
             )
         except (RuntimeError, ValueError, OSError) as exc:
             raise ModelError(f"{self.model_dir}: faster-whisper cannot load the model: {exc}") from None
-        self._language = language.split("-")[0].lower()
-        if not self._model.model.is_multilingual and self._language != "en":
-            raise ModelError(f"{self.model_dir}: an English-only Whisper model cannot transcribe '{language}'")
         self._beam_size = beam_size
+        self._language = self._checked(language)
+
+    def for_language(self, language: str) -> WhisperBackend:
+        """The same loaded model transcribing another language (no second load)."""
+        other = copy.copy(self)
+        other._language = self._checked(language)
+        return other
+
+    def _checked(self, language: str) -> str:
+        """Whisper's code for ``language``; ``ModelError`` if this model cannot transcribe it."""
+        code = language.split("-")[0].lower()
+        if not self._model.model.is_multilingual and code != "en":
+            raise ModelError(f"{self.model_dir}: an English-only Whisper model cannot transcribe '{language}'")
+        return code
 
     def open_stream(self, rate_hz: int) -> WhisperStream:
         return WhisperStream(self, rate_hz)

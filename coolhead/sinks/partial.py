@@ -13,15 +13,11 @@ from pathlib import Path
 from typing import IO
 
 
-def partial_path(path: Path) -> Path:
-    return path.with_name(path.name + ".partial")
-
-
 class PartialFile:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.partial = partial_path(path)
+        self.partial = path.with_name(path.name + ".partial")
         self.file: IO[str] = open(self.partial, "w", encoding="utf-8")
 
     def write(self, text: str) -> None:

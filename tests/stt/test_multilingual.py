@@ -46,9 +46,7 @@ def base_backend() -> WhisperBackend:
 
 def _stt(base_backend: WhisperBackend, language: str) -> SpeechToText:
     """The loaded model with another call language (loading it again would take a second)."""
-    backend = WhisperBackend.__new__(WhisperBackend)
-    backend.__dict__.update(base_backend.__dict__, _language=language)
-    return SpeechToText(backend, PhraseBook.load(language))
+    return SpeechToText(base_backend.for_language(language), PhraseBook.load(language))
 
 
 def _agent_then_customer(agent_line: np.ndarray, customer_line: np.ndarray) -> dict[str, np.ndarray]:
