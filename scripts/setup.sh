@@ -11,6 +11,7 @@ APT_PACKAGES=(
   xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libxcb-shape0
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libegl1 libgl1 libfontconfig1 libdbus-1-3
   fonts-dejavu-core fonts-noto-core                 # the cue window (Qt) and its scripts (Persian)
+  chromium                                          # renders the HTML reports in their tests
 )
 
 if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then

@@ -1,35 +1,51 @@
-"""``coolhead analyze``: replay recorded calls, print a timeline, write event streams."""
+"""``coolhead analyze``: replay recorded calls (one, or a whole archive on every core or a Dask
+cluster), print a timeline or progress and a summary, write event streams and reports."""
 
 from __future__ import annotations
 
 import argparse
+import csv
+import io
+import os
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import quote
 
-from coolhead.audio.reader import MIX_ROLE, AudioError, probe_call
-from coolhead.cli.common import add_config_option, error, expand_audio_paths, load_config, note
-from coolhead.cli.stt_options import add_stt_options, speech_to_text
-from coolhead.config import Config
-from coolhead.events import Event, printable
-from coolhead.pipeline.stt import SpeechToText
-from coolhead.run.replay import replay_call
-from coolhead.sinks.jsonl import PartialJsonlWriter
+from coolhead.cli.common import add_config_option, error, load_config, note
+from coolhead.cli.stt_options import add_stt_options, plan_stt
+from coolhead.events import Event
+from coolhead.report.console import summary_lines
+from coolhead.report.summary import TABLE_COLUMNS
+from coolhead.run.batch import UP_TO_DATE, CallOutputs, CallResult, RunSettings, analyse_call, run_calls
+from coolhead.run.sources import CallSource, find_calls, read_list
+from coolhead.sinks.partial import PartialFile
 from coolhead.sinks.timeline import describe
-from coolhead.sinks.vtt import VttWriter
+from coolhead.ui.progress import BatchProgress
 
 HELP = """\
-Replay recorded calls (WAV or FLAC; PCM, float, G.711 u-law/A-law; any sample rate) through the
-pipeline and report speech, interruptions and cues.
+Replay recorded calls (WAV, FLAC, OGG and the other formats libsndfile reads; PCM, float, G.711
+u-law/A-law, GSM; any sample rate) through the pipeline and report speech, interruptions and cues.
 
 Roles: a stereo call has one party per channel. By default channel 0 is the agent and channel 1
 the customer; --agent-channel 1 swaps them (vendors differ). A mono call is one mixed stream:
 speech and level cues still work, but interruptions cannot be attributed to a party.
 
-Outputs: a timeline on stdout (time, who, what) for each call; with --events FILE.jsonl (one
-call) or --out DIR (one FILE.jsonl per call) the full event stream as JSON Lines, written and
-flushed as events happen (contract: docs/events.md). With speech-to-text on (default when a
-model is found; docs/stt.md) the stream has `words` events and phrase cues; --vtt FILE.vtt (one call)
-or --out DIR (also one CALL.vtt per call) writes a WebVTT transcript with the cues in place. Exit
-status 1 if any call failed; the others are still processed."""
+One call: a timeline on stdout (time, who, what) as events are decided; --events FILE.jsonl
+writes the event stream (contract: docs/events.md), --vtt FILE.vtt a WebVTT transcript with the
+cues in place (when speech-to-text runs; docs/stt.md).
+
+Many calls (files, folders searched recursively, --list FILE, fsspec URLs): --out DIR writes per
+call NAME.jsonl, NAME.rttm (who spoke when), NAME.html (a report with plots and the post-call
+note) and NAME.vtt (with words), at the call's relative path, and per batch summary.csv and
+index.html (docs/report.md). Calls run on --jobs local processes (default: every core) or on the
+Dask cluster at --scheduler, with a progress bar on a terminal. A call whose outputs were made
+from the same input with the same settings and version is not redone (--force redoes it), so a
+killed or nightly batch continues where it stopped. Every run ends with one summary line per
+call. Exit status 1 if any call failed; the others are still processed."""
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -39,9 +55,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description=HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("paths", nargs="+", metavar="CALL_OR_DIR", help="audio files or directories of them")
+    p.add_argument("paths", nargs="*", metavar="CALL_OR_DIR", help="audio files, folders of them, or fsspec URLs")
+    p.add_argument("--list", metavar="FILE", help="also the calls named in FILE (one path or URL per line)")
     p.add_argument("--events", metavar="FILE.jsonl", help="write the event stream of a single call here")
-    p.add_argument("--out", metavar="DIR", help="write one CALL.jsonl per call into DIR")
+    p.add_argument(
+        "--out", metavar="DIR", help="write each call's events, RTTM and report, and the batch summary, here"
+    )
+    p.add_argument(
+        "--jobs", type=int, default=_cores(), metavar="N", help=f"calls analysed at once (default: {_cores()} cores)"
+    )
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the calls on this Dask cluster")
+    p.add_argument("--force", action="store_true", help="redo calls whose outputs are up to date")
     p.add_argument(
         "--agent-channel",
         type=int,
@@ -53,7 +77,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--speed",
         type=float,
         metavar="X",
-        help="replay at X times real time (e.g. 1 for a live-like demo); default: full speed",
+        help="replay at X times real time, one call after another (e.g. 1 for a live-like demo); default: full speed",
     )
     p.add_argument("--vtt", metavar="FILE.vtt", help="write a WebVTT transcript of a single call here")
     add_stt_options(p)
@@ -64,60 +88,120 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     config = load_config(args)
-    calls = expand_audio_paths(args.paths)
-    if args.out and (args.events or args.vtt):
-        error("--out DIR writes NAME.jsonl (and NAME.vtt) per call; it cannot be combined with --events or --vtt")
+    try:
+        given = list(args.paths) + (read_list(args.list) if args.list else [])
+    except OSError as exc:
+        error(f"{args.list}: {exc.strerror or exc}")
         return 2
+    problem = _option_problem(args, given)
+    if problem:
+        error(problem)
+        return 2
+    calls = find_calls(given)
     if (args.events or args.vtt) and len(calls) != 1:
         error(f"--events and --vtt take one call, got {len(calls)}; use --out DIR for many")
         return 2
     if not calls:
-        error("no audio files found in " + " ".join(args.paths))
+        error("no audio files found in " + " ".join(given))
         return 2
-    stt = speech_to_text(args, config)
-    outputs = [_outputs(args, name, stt is not None) for _, name in calls]
-    problem = _output_problem([path for path, _ in calls], outputs)
+    plan_stt(args, config)
+    outputs = [_outputs(args, call.name, config.stt.enabled) for call in calls]
+    problem = _output_problem([Path(c.location) for c in calls], outputs)
     if problem:
         error(problem)
         return 2
-    failed = 0
-    for (path, _), (events_path, vtt_path) in zip(calls, outputs):
-        show = not args.quiet
-        if show and len(calls) > 1:
-            print(f"== {printable(str(path))}")
-        try:
-            _analyze_one(path, events_path, config, args.agent_channel, show, args.speed, stt, vtt_path)
-        except BrokenPipeError:
-            raise  # stdout closed (`| head`): not a problem of this call
-        except AudioError as exc:
-            error(str(exc))
-            failed += 1
-        except OSError as exc:
-            error(f"{exc.filename or path}: {exc.strerror or exc}")
-            failed += 1
-        except Exception as exc:  # a bug: report it for this call, go on with the batch
-            error(f"{path}: internal error: {type(exc).__name__}: {exc}")
-            failed += 1
+    settings = RunSettings(config, args.agent_channel, args.model)
+    if len(calls) == 1 and not args.scheduler:
+        results = [_one_call(calls[0], outputs[0], settings, args)]
+    else:
+        results = _batch(calls, outputs, settings, args)
+    rows = [r.row for r in sorted(results, key=lambda r: str(r.source.name))]
+    for line in summary_lines(rows):
+        print(line)
+    failed = sum(r.status == "failed" for r in results)
+    resumed = sum(r.status == UP_TO_DATE for r in results)
     if len(calls) > 1:
-        print(f"{len(calls) - failed} of {len(calls)} calls analysed, {failed} failed")
+        print(
+            f"{len(calls) - failed} of {len(calls)} calls analysed, {failed} failed"
+            + (f" ({resumed} up to date, not redone; --force redoes them)" if resumed else "")
+        )
+    if args.out:
+        _write_batch_files(Path(args.out), rows, outputs, calls)
     return 1 if failed else 0
 
 
-def _outputs(args: argparse.Namespace, name: Path, with_words: bool) -> tuple[Path | None, Path | None]:
-    """Where a call's event stream and transcript go (None: not written)."""
+def _option_problem(args: argparse.Namespace, given: list[str]) -> str:
+    if not given:
+        return "no calls given: name files, folders or URLs, or --list FILE"
+    if args.out and (args.events or args.vtt):
+        return "--out DIR writes NAME.jsonl (and NAME.vtt) per call; it cannot be combined with --events or --vtt"
+    if args.jobs < 1:
+        return f"--jobs must be at least 1, got {args.jobs}"
+    if args.scheduler and args.speed:
+        return "--speed paces calls in this process; it cannot be combined with --scheduler"
+    if args.scheduler and not args.out:
+        return "--scheduler needs --out DIR (a folder every worker can write): workers write the outputs"
+    return ""
+
+
+def _one_call(call: CallSource, outputs: CallOutputs, settings: RunSettings, args: argparse.Namespace) -> CallResult:
+    """In this process, with the timeline streamed as events are decided."""
+
+    def show(event: Event) -> None:
+        line = describe(event)
+        if line:
+            print(line, flush=True)
+
+    result = analyse_call(call, outputs, settings, args.force or not args.out, None if args.quiet else show, args.speed)
+    _report(result, note, error)
+    return result
+
+
+def _batch(
+    calls: list[CallSource], outputs: list[CallOutputs], settings: RunSettings, args: argparse.Namespace
+) -> list[CallResult]:
+    progress = BatchProgress(len(calls), show=False if args.quiet else None)
+    results: list[CallResult] = []
+    try:
+        found: Iterator[CallResult]
+        if args.speed:
+            found = (analyse_call(c, o, settings, args.force, speed=args.speed) for c, o in zip(calls, outputs))
+        else:
+            found = run_calls(list(zip(calls, outputs)), settings, args.jobs, args.scheduler, args.force)
+        for result in found:
+            results.append(result)
+            progress.done(result.audio_s, result.status == "failed")
+            _report(
+                result,
+                lambda m: progress.print(f"coolhead: note: {m}"),
+                lambda m: progress.print(f"coolhead: error: {m}"),
+            )
+    finally:
+        progress.close()
+    return results
+
+
+def _report(result: CallResult, say_note: Callable[[str], None], say_error: Callable[[str], None]) -> None:
+    """The call's notes and error, one line each."""
+    for message in result.notes:
+        say_note(message)
+    if result.status == "failed":
+        say_error(result.error)
+
+
+def _outputs(args: argparse.Namespace, name: Path, with_words: bool) -> CallOutputs:
     if args.out:
-        base = Path(args.out) / name
-        return base.with_name(base.name + ".jsonl"), base.with_name(base.name + ".vtt") if with_words else None
-    return (Path(args.events) if args.events else None), (Path(args.vtt) if args.vtt else None)
+        return CallOutputs.in_folder(Path(args.out), name, with_words)
+    return CallOutputs(events=Path(args.events) if args.events else None, vtt=Path(args.vtt) if args.vtt else None)
 
 
-def _output_problem(inputs: list[Path], outputs: list[tuple[Path | None, Path | None]]) -> str:
+def _output_problem(inputs: list[Path], outputs: list[CallOutputs]) -> str:
     """Why these outputs cannot be written (an input would be overwritten, two calls would share
     a file), or ""."""
     given = {p.resolve() for p in inputs}
     seen: dict[Path, Path] = {}
-    for call, pair in zip(inputs, outputs):
-        for out in (o for o in pair if o is not None):
+    for call, planned in zip(inputs, outputs):
+        for out in planned.paths():
             target = out.resolve()
             if target in given:
                 return f"{out}: is an input call; refusing to overwrite it"
@@ -127,40 +211,22 @@ def _output_problem(inputs: list[Path], outputs: list[tuple[Path | None, Path | 
     return ""
 
 
-def _analyze_one(
-    path: Path,
-    events_path: Path | None,
-    config: Config,
-    agent_channel: int,
-    show: bool,
-    speed: float | None,
-    stt: SpeechToText | None = None,
-    vtt_path: Path | None = None,
+def _write_batch_files(
+    out_dir: Path, rows: list[dict[str, object]], outputs: list[CallOutputs], calls: list[CallSource]
 ) -> None:
-    info = probe_call(path, agent_channel)
-    writer = PartialJsonlWriter(events_path) if events_path else None
-    vtt = VttWriter(vtt_path) if vtt_path else None
+    """``summary.csv`` (one row per call) and ``index.html`` (every report, sortable) in ``out_dir``."""
+    from coolhead.report.html import index_html
 
-    def on_event(event: Event) -> None:
-        if writer is not None:
-            writer.write(event)
-        if vtt is not None:
-            vtt.write(event)
-        if event["type"] == "call" and event["roles"] == {"0": MIX_ROLE}:
-            note(
-                f"{path}: mono recording: one mixed stream; interruptions can't be attributed "
-                "to agent or customer without speaker separation"
-            )
-        line = describe(event) if show else None
-        if line:
-            print(line, flush=True)
-
-    complete = False
-    try:
-        replay_call(info, config, on_event, speed, stt)
-        complete = True
-    finally:
-        if writer is not None:
-            writer.close(complete)
-        if vtt is not None:
-            vtt.close(complete)
+    table = io.StringIO()
+    writer = csv.DictWriter(table, TABLE_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    hrefs = {
+        call.display_name: quote(os.fsencode(o.report.relative_to(out_dir).as_posix()))
+        for call, o in zip(calls, outputs)
+        if o.report is not None and o.report.exists()
+    }
+    for name, text in (("summary.csv", table.getvalue()), ("index.html", index_html(rows, hrefs))):
+        out = PartialFile(out_dir / name)
+        out.write(text)
+        out.commit()

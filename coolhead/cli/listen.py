@@ -212,6 +212,7 @@ def _write_stats(path: Path, report: LiveReport, latency: LatencyLog, rate_hz: i
                 "n_events": c.n_events,
                 "n_cues": c.n_cues,
                 "end_reason": c.end_reason,
+                "note": str(c.note_path),
             }
             for c in report.calls
         ],
@@ -257,7 +258,7 @@ def _report(report: LiveReport, latency: LatencyLog) -> int:
         wav = f" and {call.wav_path}" if call.wav_path else ""
         note(
             f"call of {call.duration_s:.1f} s ({call.end_reason}): {call.n_events} events, {call.n_cues} cues "
-            f"in {call.events_path}{wav}"
+            f"in {call.events_path}{wav}; post-call note in {call.note_path}"
         )
     dropped = {role: s for role, s in report.dropped_s.items() if s > 0}
     if dropped or report.driver_overflows:

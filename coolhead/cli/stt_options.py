@@ -6,9 +6,10 @@ import argparse
 
 from coolhead.cli.common import note
 from coolhead.config import Config
+from coolhead.models.resolve import ModelInfo
+from coolhead.pipeline import stt_setup
 from coolhead.pipeline.phrases import PhraseBook
 from coolhead.pipeline.stt import SpeechToText
-from coolhead.pipeline.stt_setup import backend_for_run
 
 
 def add_stt_options(parser: argparse.ArgumentParser) -> None:
@@ -23,17 +24,25 @@ def add_stt_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", metavar="LANG", help="language of the calls (default: stt.language, en)")
 
 
-def speech_to_text(args: argparse.Namespace, config: Config, threaded: bool = False) -> SpeechToText | None:
-    """The run's STT (None: off, with a note where no model was found). ``ModelError`` or
-    ``PhraseError`` (one-line messages, printed by ``main``) when a model or phrase file is unusable."""
+def plan_stt(args: argparse.Namespace, config: Config) -> ModelInfo | None:
+    """Apply the STT options to ``config`` and resolve the run's model without loading it (None:
+    off, with a note where no model was found; ``config.stt.enabled`` is then false).
+    ``ModelError`` or ``PhraseError`` (one-line messages, printed by ``main``) when a model or
+    phrase file is unusable."""
     if args.lang:
         config.stt.language = args.lang
     if args.no_stt:
         config.stt.enabled = False
-    phrases = PhraseBook.load(config.stt.language, config.stt.phrase_file, config.stt.phrase_cooldown_s)
-    backend, message = backend_for_run(config, args.model)
+    PhraseBook.load(config.stt.language, config.stt.phrase_file, config.stt.phrase_cooldown_s)
+    model, message = stt_setup.model_for_run(config, args.model)
     if message:
         note(message)
-    if backend is None:
-        return None
-    return SpeechToText(backend, phrases, config.stt.feed_s, threaded)
+    if model is None:
+        config.stt.enabled = False
+    return model
+
+
+def speech_to_text(args: argparse.Namespace, config: Config, threaded: bool = False) -> SpeechToText | None:
+    """The run's STT, loaded (None: off)."""
+    model = plan_stt(args, config)
+    return None if model is None else stt_setup.speech_to_text(config, model, threaded)

@@ -21,24 +21,44 @@ class Evaluation:
     zscore_samples: dict[str, tuple[list[float], list[float]]] = field(default_factory=dict)
     escalation_delays: list[float | None] = field(default_factory=list)
     lower_voice_delays: list[float | None] = field(default_factory=list)
+    per_call: list[dict[str, object]] = field(default_factory=list)
+    """One row per call: where its figures came from."""
 
     def add(self, call_id: str, events: list[Event], truth: Truth) -> None:
         self.calls.append(call_id)
-        self.counts += metrics.score_interruptions(events, truth)
-        self.pause_delays += metrics.pause_delays_s(events, truth)
-        self.counts += metrics.score_anger_cues(events, truth)
-        for mine, theirs in (
-            (self.anger_samples, metrics.anger_samples(events, truth)),
-            (self.zscore_samples, metrics.zscore_samples(events, truth)),
-        ):
+        interruptions = metrics.score_interruptions(events, truth)
+        self.counts += interruptions
+        pause_delays = metrics.pause_delays_s(events, truth)
+        self.pause_delays += pause_delays
+        anger_cues = metrics.score_anger_cues(events, truth)
+        self.counts += anger_cues
+        anger = metrics.anger_samples(events, truth)
+        for mine, theirs in ((self.anger_samples, anger), (self.zscore_samples, metrics.zscore_samples(events, truth))):
             for role, (pos, neg) in theirs.items():
                 mine.setdefault(role, ([], []))[0].extend(pos)
                 mine[role][1].extend(neg)
-        self.escalation_delays += metrics.onset_delays_s(
+        escalation = metrics.onset_delays_s(
             events, truth["anger_onsets"], metrics.ESCALATION_CUES, metrics.ESCALATION_MAX_DELAY_S
         )
-        self.lower_voice_delays += metrics.onset_delays_s(
+        self.escalation_delays += escalation
+        lower_voice = metrics.onset_delays_s(
             events, truth["agent_loud_onsets"], ("lower_voice",), metrics.LOWER_VOICE_MAX_DELAY_S
+        )
+        self.lower_voice_delays += lower_voice
+        customer_auc = metrics.auc(*anger.get("customer", ([], [])))
+        self.per_call.append(
+            {
+                "call": call_id,
+                "interruptions_found": f"{interruptions['interruption_tp']}/"
+                f"{interruptions['interruption_tp'] + interruptions['interruption_fn']}",
+                "false_interruptions": interruptions["interruption_fp"],
+                "latches_flagged": interruptions["latches_flagged"],
+                "pause_cued": _caught(pause_delays),
+                "customer_anger_auc": None if customer_auc is None else round(customer_auc, 3),
+                "escalation_cued": _caught(escalation),
+                "lower_voice_cued": _caught(lower_voice),
+                "calm_false_cues": sum(anger_cues[f"calm_{kind}"] for kind in metrics.ANGER_CUES),
+            }
         )
 
     def summary(self) -> dict[str, float | int | str | None]:
@@ -49,6 +69,14 @@ class Evaluation:
                 self.counts, self.anger_samples, self.zscore_samples, self.escalation_delays, self.lower_voice_delays
             ),
         }
+
+
+def _caught(delays: list[float | None]) -> str:
+    """``hits/total`` and the hits' delays in seconds, e.g. ``1/2 (2.4 s)``; ``-`` for none to catch."""
+    hits = [d for d in delays if d is not None]
+    if not delays:
+        return "-"
+    return f"{len(hits)}/{len(delays)}" + (f" ({', '.join(f'{d:.1f}' for d in hits)} s)" if hits else "")
 
 
 def find_pairs(events_paths: list[Path], truth_paths: list[Path]) -> tuple[list[tuple[Path, Path]], list[str]]:

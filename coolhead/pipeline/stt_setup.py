@@ -1,10 +1,12 @@
-"""From config and command line to a loaded STT backend (or a one-line reason there is none)."""
+"""From config and command line to a resolved model (or a one-line reason there is none), and
+from a resolved model to the ``SpeechToText`` a pipeline runs."""
 
 from __future__ import annotations
 
 from coolhead.config import Config
 from coolhead.models.resolve import ModelInfo, no_model_message, resolve_model
-from coolhead.pipeline.stt import SttBackend
+from coolhead.pipeline.phrases import PhraseBook
+from coolhead.pipeline.stt import SpeechToText, SttBackend
 
 
 def load_backend(model: ModelInfo, config: Config) -> SttBackend:
@@ -18,15 +20,18 @@ def load_backend(model: ModelInfo, config: Config) -> SttBackend:
     return VoskBackend(model.path, config.pipeline.sample_rate)
 
 
-def backend_for_run(config: Config, model_path: str | None = None) -> tuple[SttBackend | None, str]:
-    """The run's backend and a note for the user; ``ModelError`` if a named model is unusable."""
+def model_for_run(config: Config, model_arg: str | None = None) -> tuple[ModelInfo | None, str]:
+    """The run's model (nothing loaded) and a note for the user; ``ModelError`` if a named
+    model is unusable."""
     if not config.stt.enabled:
         return None, ""
-    model = resolve_model(config.stt.language, config.pipeline.sample_rate, model_path, config.stt.model)
+    model = resolve_model(config.stt.language, config.pipeline.sample_rate, model_arg, config.stt.model)
     if model is None:
         return None, no_model_message(config.stt.language)
-    backend = load_backend(model, config)
-    return (
-        backend,
-        f"speech-to-text: {model.kind} model '{model.name or model.path.name}' ({model.lang}, {model.source})",
-    )
+    return model, f"speech-to-text: {model.kind} model '{model.name or model.path.name}' ({model.lang}, {model.source})"
+
+
+def speech_to_text(config: Config, model: ModelInfo, threaded: bool = False) -> SpeechToText:
+    """The model loaded with the call language's phrase rules (``PhraseError`` if they are bad)."""
+    phrases = PhraseBook.load(config.stt.language, config.stt.phrase_file, config.stt.phrase_cooldown_s)
+    return SpeechToText(load_backend(model, config), phrases, config.stt.feed_s, threaded)

@@ -25,7 +25,7 @@ from coolhead.events import ROLES, Event
 from coolhead.pipeline.cues import CallState
 from coolhead.pipeline.frames import frame_loudness_dbfs
 from coolhead.pipeline.stt import SpeechToText
-from coolhead.run.live_call import CallFiles, CallSummary, LiveCall
+from coolhead.run.live_call import CallFiles, FinishedCall, LiveCall
 from coolhead.run.role_buffers import AlignedRoles
 
 
@@ -39,10 +39,13 @@ class LiveSink(Protocol):
     def on_state(self, t_s: float, state: CallState) -> None:
         """The trackers' state after the audio up to ``t_s`` (called per fed chunk)."""
 
+    def on_call_end(self, call: FinishedCall) -> None:
+        """The call ended; its files are closed and ``call.note`` is the post-call note."""
+
 
 @dataclass
 class LiveReport:
-    calls: list[CallSummary] = field(default_factory=list)
+    calls: list[FinishedCall] = field(default_factory=list)
     lost_reason: str = ""
     failure: str = ""
     """An internal error ended the listening (a bug; the traceback went to stderr)."""
@@ -220,7 +223,10 @@ class LiveListener:
             call.log(event)
             for sink in self.sinks:
                 sink.on_event(event, None)
-        self.report.calls.append(call.close(reason))
+        finished = call.close(reason)
+        self.report.calls.append(finished)
+        for sink in self.sinks:
+            sink.on_call_end(finished)
 
     def _emit(self, event: Event, arrived_s: float) -> None:
         assert self._call is not None

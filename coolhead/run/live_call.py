@@ -16,7 +16,9 @@ from coolhead.config import Config
 from coolhead.events import ROLES, Event
 from coolhead.pipeline import Pipeline
 from coolhead.pipeline.stt import SpeechToText
-from coolhead.sinks.jsonl import JsonlWriter
+from coolhead.report.note import post_call_note
+from coolhead.report.summary import summarise
+from coolhead.sinks.jsonl import JsonlWriter, read_events
 
 
 @dataclass
@@ -38,19 +40,24 @@ class CallFiles:
 
 
 @dataclass
-class CallSummary:
+class FinishedCall:
     events_path: Path
     wav_path: Path | None
     duration_s: float
     n_events: int
     n_cues: int
     end_reason: str
+    note: list[str]
+    """The post-call note (``report/note.py``), also written to ``NAME.note.txt``."""
+    note_path: Path
 
 
 class LiveCall:
     """One call in progress: its pipeline, event file and optional recording."""
 
     def __init__(self, config: Config, stt: SpeechToText | None, stem: Path, record: bool, header: Event) -> None:
+        self.config = config
+        self.started = datetime.fromisoformat(header["started_utc"]) if "started_utc" in header else None
         self.pipeline = Pipeline(config, ROLES, stt)
         self.rate_hz = config.pipeline.sample_rate
         self.events_path = stem.with_suffix(".jsonl")
@@ -82,8 +89,17 @@ class LiveCall:
         self.n_events += 1
         self.n_cues += event["type"] == "cue"
 
-    def close(self, end_reason: str) -> CallSummary:
+    def close(self, end_reason: str) -> FinishedCall:
+        """Files closed; the post-call note made from the call's events and written beside them."""
         if self.wav is not None:
             self.wav.close()
         self.writer.close()
-        return CallSummary(self.events_path, self.wav_path, self.t_s, self.n_events, self.n_cues, end_reason)
+        summary = summarise(
+            read_events(self.events_path), self.config.cues.restate_level, self.config.anger.aroused_level
+        )
+        note = post_call_note(summary, self.started)
+        note_path = self.events_path.with_suffix(".note.txt")
+        note_path.write_text("\n".join(note) + "\n", encoding="utf-8")
+        return FinishedCall(
+            self.events_path, self.wav_path, self.t_s, self.n_events, self.n_cues, end_reason, note, note_path
+        )

@@ -15,6 +15,7 @@ from coolhead.events import Event
 from coolhead.i18n import CueTexts
 from coolhead.pipeline.cues import CallState
 from coolhead.run.live import LiveListener
+from coolhead.run.live_call import FinishedCall
 from coolhead.ui.latency import LatencyLog
 from coolhead.ui.window import CueWindow
 
@@ -27,6 +28,7 @@ class QtSink(QObject):
     """A ``LiveSink``: called on the listener thread, handled on the GUI thread."""
 
     _event = Signal(object, object)
+    _note = Signal(object)
     _meters = Signal(float, float)
 
     def __init__(self, window: CueWindow, latency: LatencyLog, snapshot_dir: Path | None = None) -> None:
@@ -39,6 +41,7 @@ class QtSink(QObject):
         self._last_meter_t_s = -METER_INTERVAL_S
         self._event.connect(self._show_event)
         self._meters.connect(self.window.set_meters)
+        self._note.connect(self.window.show_note)
 
     def on_event(self, event: Event, arrived_s: float | None) -> None:
         self._event.emit(event, arrived_s)
@@ -48,11 +51,15 @@ class QtSink(QObject):
             self._last_meter_t_s = t_s
             self._meters.emit(state.customer_anger_level, state.agent_loudness_vs_baseline_db)
 
+    def on_call_end(self, call: FinishedCall) -> None:
+        self._note.emit(call.note)
+
     def _show_event(self, event: Event, arrived_s: float | None) -> None:
         kind = event["type"]
         if kind == "call":
             self.interruptions = {}
             self.window.set_interruptions(0, 0)
+            self.window.clear_note()
         elif kind == "interruption":
             self.interruptions[event["by"]] = self.interruptions.get(event["by"], 0) + 1
             self.window.set_interruptions(sum(self.interruptions.values()), self.interruptions.get("agent", 0))

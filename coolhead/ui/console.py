@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from coolhead.events import Event
 from coolhead.pipeline.cues import CallState
+from coolhead.run.live_call import FinishedCall
 from coolhead.sinks.timeline import describe
 from coolhead.ui.latency import LatencyLog
 
@@ -29,3 +30,6 @@ class ConsoleCues:
 
     def on_state(self, t_s: float, state: CallState) -> None:
         pass
+
+    def on_call_end(self, call: FinishedCall) -> None:
+        print("-- call ended; note:\n" + "\n".join(f"   {line}" for line in call.note), flush=True)

@@ -26,6 +26,7 @@ from coolhead.i18n import CueTexts
 OTHER_CUE_COLOUR = "#495057"
 """Panel colour of a cue kind this version does not know (an event from a newer coolhead)."""
 IDLE_COLOUR = "#212529"
+REASON_MIN_HEIGHT = 48
 RLM = "\u200f"
 """Right-to-left mark: fixes the paragraph direction of RTL text that starts with digits."""
 FADE_MS = 800
@@ -51,6 +52,7 @@ class CueWindow(QWidget):
         self.setFixedWidth(420)
         self.current_cue: str | None = None
         self._in_call = False
+        self.note_shown = False
 
         self.panel = QWidget()
         self.panel.setAutoFillBackground(True)
@@ -61,7 +63,7 @@ class CueWindow(QWidget):
         self.cue_reason.setWordWrap(True)
         self.cue_reason.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.cue_reason.setFont(_font(12))
-        self.cue_reason.setMinimumHeight(48)
+        self.cue_reason.setMinimumHeight(REASON_MIN_HEIGHT)
         panel_layout = QVBoxLayout(self.panel)
         panel_layout.addWidget(self.cue_title)
         panel_layout.addWidget(self.cue_reason)
@@ -93,16 +95,17 @@ class CueWindow(QWidget):
         self.call_button.setCheckable(True)
         self.call_button.toggled.connect(self._toggled)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.panel)
-        layout.addLayout(meters)
-        layout.addWidget(self.call_button)
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(self.panel)
+        self._layout.addLayout(meters)
+        self._layout.addWidget(self.call_button)
         self._paint_panel(IDLE_COLOUR)
         self.set_meters(0.0, 0.0)
 
     def show_cue(self, kind: str, reason: str) -> None:
         """Show a cue now (replacing any other), hold it, then fade."""
         self.current_cue = kind
+        self.note_shown = False
         self._fade.stop()
         self._opacity.setOpacity(1.0)
         self.cue_title.setText(self.texts.title(kind))
@@ -110,6 +113,30 @@ class CueWindow(QWidget):
         spec = CUES.get(kind)  # type: ignore[call-overload]  # a str: CueKind members hash as their values
         self._paint_panel(spec.colour if spec else OTHER_CUE_COLOUR)
         self._hold.start()
+
+    def show_note(self, lines: list[str]) -> None:
+        """The post-call note, on the idle panel until the next call or cue."""
+        self._hold.stop()
+        self._fade.stop()
+        self._opacity.setOpacity(1.0)
+        self.current_cue = None
+        self.note_shown = True
+        self.cue_title.setText(self.texts.label("after_call"))
+        self.cue_reason.setText("\n".join(lines))
+        self._paint_panel(IDLE_COLOUR)
+        self._fit_reason()
+
+    def _fit_reason(self) -> None:
+        """Room for the whole reason or note (a note is longer than a cue's reason)."""
+        self.cue_reason.setMinimumHeight(
+            max(REASON_MIN_HEIGHT, self.cue_reason.heightForWidth(self.cue_reason.width()))
+        )
+        self._layout.activate()
+        self.adjustSize()
+
+    def clear_note(self) -> None:
+        if self.note_shown:
+            self._idle()
 
     def set_meters(self, customer_anger: float, agent_vs_baseline_db: float) -> None:
         self.anger_meter.setValue(round(100 * min(max(customer_anger, 0.0), 1.0)))
@@ -132,7 +159,7 @@ class CueWindow(QWidget):
             self.call_button.blockSignals(False)
         self.call_button.setText(self.texts.label("end_call" if armed else "start_call"))
         self._in_call = in_call
-        if self.current_cue is None:
+        if self.current_cue is None and not self.note_shown:
             self.cue_title.setText(self.texts.label("listening" if in_call else "waiting"))
 
     def _directed(self, text: str) -> str:
@@ -150,7 +177,9 @@ class CueWindow(QWidget):
 
     def _idle(self) -> None:
         self.current_cue = None
+        self.note_shown = False
         self.cue_reason.setText("")
+        self._fit_reason()
         self.cue_title.setText(self.texts.label("listening" if self._in_call else "waiting"))
         self._paint_panel(IDLE_COLOUR)
         self._opacity.setOpacity(1.0)

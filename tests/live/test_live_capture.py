@@ -210,6 +210,7 @@ def test_calls_split_on_silence_and_end_on_sigusr1(two_sinks: PrivatePulse, play
         assert [e["cue"] for e in events if e["type"] == "cue"][:2] == ["pause", "pause"]
         first_speech = min(e["t"] for e in events if e["type"] == "speech")
         assert first_speech < 2.0, "a call starts when someone speaks"
+        assert "You talked over the customer" in path.with_suffix(".note.txt").read_text()
 
 
 def test_devices_lists_the_capture_devices_with_their_indices(two_sinks: PrivatePulse) -> None:

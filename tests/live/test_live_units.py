@@ -80,6 +80,8 @@ def _listen_by_hand(
         time.sleep(0.01)
     report = listener.stop()
     assert report.calls[0].end_reason == "stopped"
+    note = (tmp_path / "call.note.txt").read_text()  # the post-call note, from the call's own events
+    assert note.splitlines() == report.calls[0].note and "You talked over the customer 1 time" in note
     return read_events(tmp_path / "call.jsonl"), tmp_path / "call.wav"
 
 

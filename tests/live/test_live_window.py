@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from coolhead.cue_kinds import CUES, CueKind  # noqa: E402
 from coolhead.i18n import LANGUAGES, load_texts, pick_language  # noqa: E402
+from coolhead.report.note import TAKE_A_MOMENT  # noqa: E402
+from coolhead.run.live_call import FinishedCall  # noqa: E402
 from coolhead.ui.app import QtSink  # noqa: E402
 from coolhead.ui.latency import LatencyLog  # noqa: E402
 from coolhead.ui.window import FADE_MS, IDLE_COLOUR, CueWindow  # noqa: E402
@@ -88,6 +90,27 @@ def test_cue_from_the_listener_thread_is_shown_then_fades(qapp: QApplication) ->
     _wait(qapp, lambda: window.current_cue is None, timeout_s=0.3 + FADE_MS / 1000 + 2)
     assert _colour_at(window.grab().toImage(), window.panel, window, 4, 4) == IDLE_COLOUR
     assert window.cue_title.text() == "Listening"
+
+
+def test_the_post_call_note_is_shown_after_the_call_until_the_next_one(qapp: QApplication) -> None:
+    window = CueWindow(load_texts("en"))
+    sink = QtSink(window, LatencyLog())
+    window.show()
+    note = ["Call of 0 min 30 s.", "Cues given: 1 pause.", TAKE_A_MOMENT]
+    call = FinishedCall(Path("c.jsonl"), None, 30.0, 12, 1, "ended by the agent", note, Path("c.note.txt"))
+    thread = threading.Thread(target=sink.on_call_end, args=(call,))  # as the listener does
+    thread.start()
+    thread.join()
+    _wait(qapp, lambda: window.note_shown)
+    assert window.cue_title.text() == "After the call"
+    assert window.cue_reason.text().splitlines() == note
+    reason = window.cue_reason
+    _wait(qapp, lambda: reason.geometry().bottom() < window.panel.height() <= window.height())  # the note fits
+    ARTIFACTS.mkdir(exist_ok=True)
+    window.grab().save(str(ARTIFACTS / "window-post-call-note.png"))
+    sink.on_event({"t": 0.0, "type": "call", "started_utc": "2026-12-05T10:00:00.000+00:00"}, None)  # next call
+    _wait(qapp, lambda: not window.note_shown)
+    assert window.cue_reason.text() == ""
 
 
 def test_call_button_ends_and_starts_calls(qapp: QApplication) -> None:

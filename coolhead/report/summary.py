@@ -1,0 +1,232 @@
+"""A call's figures from its event stream: talk time, overtalk, interruptions, anger, cues.
+
+``summarise`` reads the events of one call (a replay's or a live call's, in any order) and
+returns a ``CallSummary``; the batch table, the report and the post-call note all start here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from coolhead.cue_kinds import CueKind
+from coolhead.events import Event
+
+END_WINDOW_S = 10.0
+"""How the call ended: the customer's anger over its last this many seconds of anger readings."""
+
+
+@dataclass(frozen=True)
+class AngerCourse:
+    """One speaker's anger level over the call (``anger`` events: 0..1 against their own baseline)."""
+
+    t_s: np.ndarray
+    level: np.ndarray
+    loudness_db: np.ndarray
+    """Loudness against the speaker's own baseline (dB; ``departures.loudness_db``)."""
+
+    @property
+    def peak(self) -> float | None:
+        return float(self.level.max()) if len(self.level) else None
+
+    @property
+    def mean(self) -> float | None:
+        return float(self.level.mean()) if len(self.level) else None
+
+    def peak_t_s(self) -> float | None:
+        return float(self.t_s[int(np.argmax(self.level))]) if len(self.level) else None
+
+    def at_end(self) -> float | None:
+        """Mean level over the last ``END_WINDOW_S`` of readings."""
+        if not len(self.level):
+            return None
+        return float(self.level[self.t_s >= self.t_s[-1] - END_WINDOW_S].mean())
+
+    def onset_s(self, heated_level: float) -> float | None:
+        """First time the level reached ``heated_level``."""
+        hot = np.flatnonzero(self.level >= heated_level)
+        return float(self.t_s[hot[0]]) if len(hot) else None
+
+    def calm_from_s(self, heated_level: float, calm_level: float) -> float | None:
+        """After the call got heated, the time from which the level stayed below ``calm_level``
+        to the end (None: it never got heated, or it never calmed down)."""
+        hot = np.flatnonzero(self.level >= heated_level)
+        if not len(hot):
+            return None
+        not_calm = np.flatnonzero(self.level >= calm_level)
+        after = not_calm[-1] + 1
+        return float(self.t_s[after]) if after < len(self.level) else None
+
+
+@dataclass(frozen=True)
+class CallSummary:
+    """One call's figures. Times in seconds of call time."""
+
+    source: str
+    duration_s: float
+    roles: tuple[str, ...]
+    """``agent``, ``customer`` (stereo) or ``mix`` (mono)."""
+    talk_s: dict[str, float]
+    overtalk_s: float
+    """Time both parties spoke at once."""
+    interruptions_by: dict[str, int]
+    cues: Counter[str]
+    anger: dict[str, AngerCourse]
+    heated_level: float
+    calm_level: float
+    started_utc: str | None = None
+    """ISO time a live call started (replays: None)."""
+    speech: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    """Speech segments (start_s, end_s) per role."""
+    interruptions: list[Event] = field(default_factory=list)
+    cue_events: list[Event] = field(default_factory=list)
+    words: list[Event] = field(default_factory=list)
+
+    @property
+    def customer(self) -> AngerCourse:
+        """The customer's anger (a mono call's mixed stream stands in for the customer)."""
+        role = "customer" if "customer" in self.anger else "mix"
+        return self.anger.get(role, AngerCourse(np.zeros(0), np.zeros(0), np.zeros(0)))
+
+    @property
+    def anger_onset_s(self) -> float | None:
+        return self.customer.onset_s(self.heated_level)
+
+    @property
+    def deescalated_s(self) -> float | None:
+        """Seconds from the customer's first anger onset until they stayed calm (None: no onset,
+        or still heated at the end)."""
+        onset, calm = self.anger_onset_s, self.customer.calm_from_s(self.heated_level, self.calm_level)
+        return None if onset is None or calm is None else calm - onset
+
+    @property
+    def heated(self) -> bool:
+        return self.anger_onset_s is not None
+
+    @property
+    def ending(self) -> str:
+        """``calm``, ``de-escalated`` or ``still heated``: how the call ended for the customer."""
+        if not self.heated:
+            return "calm"
+        return "de-escalated" if self.deescalated_s is not None else "still heated"
+
+    def talk_share(self, role: str) -> float | None:
+        total = sum(self.talk_s.values())
+        return self.talk_s.get(role, 0.0) / total if total > 0 else None
+
+
+def _merged(segments: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    out: list[tuple[float, float]] = []
+    for start, end in sorted(segments):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def overlaps(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """The stretches (start_s, end_s) inside both sets of segments, in time order."""
+    out: list[tuple[float, float]] = []
+    i, j = 0, 0
+    a, b = _merged(a), _merged(b)
+    while i < len(a) and j < len(b):
+        start, end = max(a[i][0], b[j][0]), min(a[i][1], b[j][1])
+        if end > start:
+            out.append((start, end))
+        if a[i][1] < b[j][1]:
+            i += 1
+        else:
+            j += 1
+    return out
+
+
+def overlap_s(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> float:
+    """Total time inside both sets of segments."""
+    return sum(end - start for start, end in overlaps(a, b))
+
+
+def summarise(events: list[Event], heated_level: float, calm_level: float) -> CallSummary:
+    """The figures of one call's events. ``heated_level``: a customer anger level at or above it
+    is an anger onset (the cue policy's ``restate_level``); ``calm_level``: below it they are
+    calm again (``anger.aroused_level``)."""
+    header = next((e for e in events if e["type"] == "call"), {})
+    roles = tuple(dict.fromkeys(header.get("roles", {}).values())) or ("agent", "customer")
+    speech: dict[str, list[tuple[float, float]]] = {r: [] for r in roles}
+    anger: dict[str, list[tuple[float, float, float]]] = {r: [] for r in roles}
+    interruptions, cues, words = [], [], []
+    end_s = 0.0
+    for e in events:
+        kind = e["type"]
+        end_s = max(end_s, e["t"], e.get("end") or 0.0)
+        if kind == "speech":
+            speech.setdefault(e["speaker"], []).append((e["t"], e["end"]))
+        elif kind == "anger":
+            loudness_db = (e.get("departures") or {}).get("loudness_db", 0.0)
+            anger.setdefault(e["speaker"], []).append((e["t"], e["level"], loudness_db))
+        elif kind == "interruption":
+            interruptions.append(e)
+        elif kind == "cue":
+            cues.append(e)
+        elif kind == "words":
+            words.append(e)
+    courses = {r: AngerCourse(*np.array(sorted(pts), float).reshape(-1, 3).T) for r, pts in anger.items()}
+    two_sided = [speech.get(r, []) for r in ("agent", "customer")]
+    return CallSummary(
+        source=header.get("source", ""),
+        duration_s=float(header.get("duration") or end_s),
+        roles=roles,
+        talk_s={r: round(sum(e - s for s, e in segs), 3) for r, segs in speech.items()},
+        overtalk_s=round(overlap_s(*two_sided), 3),
+        interruptions_by=dict(Counter(e["by"] for e in interruptions)),
+        cues=Counter(e["cue"] for e in cues),
+        anger=courses,
+        heated_level=heated_level,
+        calm_level=calm_level,
+        started_utc=header.get("started_utc"),
+        speech={r: sorted(s) for r, s in speech.items()},
+        interruptions=sorted(interruptions, key=lambda e: e["t"]),
+        cue_events=sorted(cues, key=lambda e: e["t"]),
+        words=sorted(words, key=lambda e: e["t"]),
+    )
+
+
+TABLE_COLUMNS = (
+    "call status error source duration_s agent_talk_s customer_talk_s mix_talk_s overtalk_s "
+    "interruptions_by_agent interruptions_by_customer customer_anger_peak customer_anger_mean "
+    "customer_anger_end anger_onset_s deescalation_s ending".split()
+    + [f"cues_{kind}" for kind in CueKind]
+)
+"""Columns of the batch table (``summary.csv``), one row per call."""
+
+
+def table_row(call: str, summary: CallSummary | None, status: str = "ok", error: str = "") -> dict[str, object]:
+    """One row of the batch table: the call's figures, or (a failed call) its status and error."""
+    row: dict[str, object] = dict.fromkeys(TABLE_COLUMNS) | {"call": call, "status": status, "error": error}
+    if summary is None:
+        return row
+    customer = summary.customer
+    row |= {
+        "source": summary.source,
+        "duration_s": round(summary.duration_s, 2),
+        "agent_talk_s": summary.talk_s.get("agent", 0.0),
+        "customer_talk_s": summary.talk_s.get("customer", 0.0),
+        "mix_talk_s": summary.talk_s.get("mix", 0.0),
+        "overtalk_s": summary.overtalk_s,
+        "interruptions_by_agent": summary.interruptions_by.get("agent", 0),
+        "interruptions_by_customer": summary.interruptions_by.get("customer", 0),
+        "customer_anger_peak": _rounded(customer.peak),
+        "customer_anger_mean": _rounded(customer.mean),
+        "customer_anger_end": _rounded(customer.at_end()),
+        "anger_onset_s": summary.anger_onset_s,
+        "deescalation_s": _rounded(summary.deescalated_s),
+        "ending": summary.ending,
+        **{f"cues_{kind}": summary.cues.get(str(kind), 0) for kind in CueKind},
+    }
+    return row
+
+
+def _rounded(x: float | None) -> float | None:
+    return None if x is None else round(x, 3)
