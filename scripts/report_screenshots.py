@@ -1,7 +1,7 @@
 """Regenerate docs/img/report.png (a heated synthetic call) and docs/img/index.png (a batch of a
 few calls) in headless Chromium: ``.venv/bin/python scripts/report_screenshots.py``.
 
-Also the synthetic call and the screenshot command the report tests use.
+Also what the report tests use: the synthetic call, and headless Chromium (screenshot, DOM).
 """
 
 from __future__ import annotations
@@ -40,10 +40,12 @@ SENTENCES = {
 }
 
 
-def customer_anger(t_s: np.ndarray, duration_s: float) -> np.ndarray:
-    """Calm, heated around 40-50 % of the call (peak 1.0), calm again by three quarters."""
-    bump = np.exp(-0.5 * ((t_s / duration_s - 0.45) / 0.09) ** 2)
-    return np.clip(0.18 + 0.85 * bump, 0.0, 1.0)
+def customer_anger(t_s: np.ndarray, duration_s: float, ends_heated: bool = False) -> np.ndarray:
+    """Calm, heated around 40-50 % of the call (peak 1.0), calm again by three quarters (or, with
+    ``ends_heated``, heated to the end)."""
+    share = t_s / duration_s
+    bump = np.exp(-0.5 * ((share - 0.45) / 0.09) ** 2)
+    return np.clip(0.18 + 0.85 * np.where(ends_heated & (share > 0.45), 1.0, bump), 0.0, 1.0)
 
 
 PAUSE_REASON = "You are talking over the customer: stop and let them finish."
@@ -55,7 +57,9 @@ REASONS = {
 }
 
 
-def _turn(who: str, start_s: float, end_s: float, duration_s: float, rng: np.random.Generator) -> list[Event]:
+def _turn(
+    who: str, start_s: float, end_s: float, duration_s: float, ends_heated: bool, rng: np.random.Generator
+) -> list[Event]:
     """One turn's speech, words and anger readings (every 0.5 s; the agent's rise with the customer's)."""
     said = str(rng.choice(SENTENCES[who])).split()
     word_edges_s = np.linspace(start_s, end_s, len(said) + 1)
@@ -64,7 +68,7 @@ def _turn(who: str, start_s: float, end_s: float, duration_s: float, rng: np.ran
         events.words(who, [(w, s, e, 1.0) for w, s, e in zip(said, word_edges_s, word_edges_s[1:])]),
     ]
     grid_s = np.arange(start_s + 0.5, end_s, 0.5)
-    customer = customer_anger(grid_s, duration_s)
+    customer = customer_anger(grid_s, duration_s, ends_heated)
     level = customer if who == "customer" else 0.15 + 0.25 * (customer > 0.6)
     level = np.clip(level + rng.normal(0.0, 0.03, len(grid_s)), 0.0, 1.0)
     loudness_db = 12.0 * (level - 0.2) + rng.normal(0.0, 0.8, len(grid_s))
@@ -73,7 +77,7 @@ def _turn(who: str, start_s: float, end_s: float, duration_s: float, rng: np.ran
     return out
 
 
-def synthetic_call_events(duration_s: float = 60.0, seed: int = 0) -> list[Event]:
+def synthetic_call_events(duration_s: float = 60.0, seed: int = 0, ends_heated: bool = False) -> list[Event]:
     """A two-party call's events: turns with some talk-overs (interruptions; ``pause`` when the
     agent cut in), a customer who gets heated and calms down (``restate`` at the onset, then
     ``lower_voice`` and ``transfer``), an ``avoid_phrase``, and words for every turn."""
@@ -83,7 +87,7 @@ def synthetic_call_events(duration_s: float = 60.0, seed: int = 0) -> list[Event
     who, start_s, prev_end_s = "agent", 0.5, 0.0
     while start_s < duration_s - 1.0:
         end_s = min(start_s + rng.uniform(2.0, 7.0), duration_s - 0.2)
-        out += _turn(who, start_s, end_s, duration_s, rng)
+        out += _turn(who, start_s, end_s, duration_s, ends_heated, rng)
         if start_s < prev_end_s:
             out.append(events.interruption(who, start_s, prev_end_s - start_s))
             if who == "agent":
@@ -103,9 +107,10 @@ def synthetic_call_events(duration_s: float = 60.0, seed: int = 0) -> list[Event
     return out + [events.cue(t_s, kind, REASONS[kind]) for kind, t_s in cue_times_s.items()]
 
 
-def synthetic_summary(duration_s: float = 60.0, seed: int = 0) -> CallSummary:
+def synthetic_summary(duration_s: float = 60.0, seed: int = 0, ends_heated: bool = False) -> CallSummary:
     config = Config()
-    return summarise(synthetic_call_events(duration_s, seed), config.cues.restate_level, config.anger.aroused_level)
+    found = synthetic_call_events(duration_s, seed, ends_heated)
+    return summarise(found, config.cues.restate_level, config.anger.aroused_level)
 
 
 def chromium() -> str:
@@ -116,20 +121,33 @@ def chromium() -> str:
     return found
 
 
-def screenshot(html_path: Path, png_path: Path, height_px: int, timeout_s: float = 60.0) -> None:
-    """Render ``html_path`` in headless Chromium at ``WINDOW_WIDTH_PX`` × ``height_px`` into ``png_path``."""
-    png_path = png_path.resolve()
-    png_path.unlink(missing_ok=True)
+def _headless(args: list[str], timeout_s: float) -> subprocess.CompletedProcess[str]:
+    """Run headless Chromium with a throwaway profile, no network chatter, at scale 1."""
     with tempfile.TemporaryDirectory(prefix="coolhead-chromium-") as profile:
         command = [
             chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
             "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-            "--force-device-scale-factor=1", f"--user-data-dir={profile}", f"--screenshot={png_path}",
-            f"--window-size={WINDOW_WIDTH_PX},{height_px}", html_path.resolve().as_uri(),
+            "--force-device-scale-factor=1", f"--user-data-dir={profile}", *args,
         ]  # fmt: skip
-        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout_s)
+        return subprocess.run(command, capture_output=True, text=True, timeout=timeout_s)
+
+
+def screenshot(html_path: Path, png_path: Path, height_px: int, timeout_s: float = 60.0) -> None:
+    """Render ``html_path`` at ``WINDOW_WIDTH_PX`` × ``height_px`` into ``png_path``."""
+    png_path = png_path.resolve()
+    png_path.unlink(missing_ok=True)
+    size = f"--window-size={WINDOW_WIDTH_PX},{height_px}"
+    done = _headless([f"--screenshot={png_path}", size, html_path.resolve().as_uri()], timeout_s)
     if done.returncode != 0 or not png_path.is_file():
         raise RuntimeError(f"chromium failed ({done.returncode}): {done.stderr[-2000:]}")
+
+
+def dump_dom(html_path: Path, timeout_s: float = 60.0) -> str:
+    """The DOM of ``html_path`` after its scripts ran."""
+    done = _headless(["--dump-dom", html_path.resolve().as_uri()], timeout_s)
+    if done.returncode != 0:
+        raise RuntimeError(f"chromium failed ({done.returncode}): {done.stderr[-2000:]}")
+    return done.stdout
 
 
 def main() -> None:
@@ -141,7 +159,11 @@ def main() -> None:
 
     config = Config()
     heated = synthetic_summary(90.0, seed=3)
-    rows = [table_row("heated_call.wav", heated), table_row("long_call.wav", synthetic_summary(600.0, seed=1))]
+    rows = [
+        table_row("heated_call.wav", heated),
+        table_row("long_call.wav", synthetic_summary(600.0, seed=1)),
+        table_row("unresolved_call.wav", synthetic_summary(240.0, seed=2, ends_heated=True)),
+    ]
     for sample in ("call1_agent_talks_over.wav", "call2_customer_cuts_in.flac", "call3_smooth_turns.wav"):
         found: list[Event] = []
         replay_call(probe_call(ROOT / "samples" / sample), config, found.append)
@@ -151,7 +173,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         report, index = Path(tmp) / "heated_call.html", Path(tmp) / "index.html"
         report.write_text(call_report_html("heated_call.wav", heated, post_call_note(heated, None)), encoding="utf-8")
-        index.write_text(index_html(rows, {str(r["call"]): "heated_call.html" for r in rows[:1]}), encoding="utf-8")
+        hrefs = {str(r["call"]): f"{r['call']}.html" for r in rows if r["status"] == "ok"}
+        index.write_text(index_html(rows, hrefs), encoding="utf-8")
         screenshot(report, out_dir / "report.png", 1500)
         screenshot(index, out_dir / "index.png", 620)
     print(f"wrote {out_dir / 'report.png'} and {out_dir / 'index.png'}")

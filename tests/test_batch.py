@@ -142,3 +142,49 @@ def _wait_for_workers(address: str, n: int) -> None:
 
     with Client(address, timeout=30) as client:
         client.wait_for_workers(n, timeout=60)
+
+
+def test_calls_by_fsspec_url_and_from_a_list_file(archive: Path, tmp_path: Path) -> None:
+    """Inputs named by URL are read through fsspec (here ``file://``; ``s3://`` etc. with their
+    backends installed) and keep their relative names; a list file names calls one per line."""
+    by_url, by_path = tmp_path / "url", tmp_path / "path"
+    assert _analyze(f"file://{archive}/monday", "--out", str(by_url), "--jobs", "2").returncode == 0
+    listed = tmp_path / "calls.txt"
+    listed.write_text("# Monday's calls\n" + "".join(f"{archive}/monday/call{i}.wav\n" for i in range(3)))
+    assert _analyze("--list", str(listed), "--out", str(by_path), "--jobs", "2").returncode == 0
+    for i in range(3):
+        url_events = read_events(by_url / f"call{i}.jsonl")
+        path_events = read_events(by_path / f"call{i}.jsonl")
+        assert url_events[0]["source"] == f"file://{archive}/monday/call{i}.wav"
+        assert url_events[1:] == path_events[1:]
+    result = _analyze("--list", str(tmp_path / "missing.txt"), "--out", str(by_path))
+    assert result.returncode == 2 and "missing.txt: No such file" in result.stderr
+
+
+def test_progress_is_shown_on_a_terminal_and_not_in_a_pipe(archive: Path, tmp_path: Path) -> None:
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+
+    primary, secondary = pty.openpty()
+    fcntl.ioctl(secondary, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 160, 0, 0))  # a terminal's size
+    cmd = [sys.executable, "-m", "coolhead", "analyze", str(archive / "monday"), "--out", str(tmp_path / "a")]
+    proc = subprocess.run([*cmd, "--no-stt"], cwd=ROOT, stdout=subprocess.PIPE, stderr=secondary, timeout=120)
+    os.close(secondary)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(primary, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(primary)
+    assert proc.returncode == 0
+    text = shown.decode(errors="replace")
+    assert "3/3" in text and "h audio" in text and "x real time" in text and "0 failed" in text, text
+    piped = _analyze(str(archive / "monday"), "--out", str(tmp_path / "b"))
+    assert piped.stderr.strip() == "", piped.stderr

@@ -28,12 +28,12 @@ from coolhead.report.plots import (
     call_figure_svg,
     time_x_px,
 )
-from coolhead.report.summary import CallSummary, summarise, table_row
+from coolhead.report.summary import TABLE_COLUMNS, CallSummary, summarise, table_row
 from coolhead.run.replay import replay_call
-from scripts.report_screenshots import screenshot, synthetic_call_events
+from scripts.report_screenshots import dump_dom, screenshot, synthetic_call_events
 from tests.conftest import ROOT
 
-ARTIFACTS = Path(os.environ.get("COOLHEAD_TEST_ARTIFACTS", ROOT / ".test-artifacts"))
+ARTIFACTS = Path(os.environ.get("COOLHEAD_TEST_ARTIFACTS", ROOT / "tests" / "artifacts"))
 SAMPLE = ROOT / "samples" / "call1_agent_talks_over.wav"
 UNKNOWN_KIND = "breathe"
 """A cue kind this version does not know (a newer stream): drawn grey."""
@@ -78,7 +78,7 @@ def test_report_has_summary_note_figure_and_transcript_with_cues() -> None:
     transcript = page[page.index('<ol class="transcript">') :]
     assert transcript.count('class="cue"') == len(summary.cue_events)
     assert all(escape(e["text"]) in transcript for e in summary.words)
-    assert not re.search(r"""(src|href)=["']?https?:|url\(|<link|@import""", page), "the page must open offline"
+    assert not re.search(r"""(src|href)=["']?https?:|url\((?!#)|<link|@import""", page), "the page must open offline"
 
 
 def test_sample_report_without_transcript_lists_its_cues() -> None:
@@ -127,7 +127,11 @@ def test_index_links_every_report_sorts_and_shows_failed_calls() -> None:
     assert "<script>x</script>" not in page and "not audio &lt;script&gt;x&lt;/script&gt;" in page
     failed = re.search(r"<tr class=failed>(.*?)</tr>", page)
     assert failed and "bad.wav" in failed.group(1) and "href" not in failed.group(1)
-    assert SORT_SCRIPT in page and page.count("<th ") == len(INDEX_COLUMNS) == len(set(INDEX_COLUMNS))
+    assert (
+        SORT_SCRIPT in page
+        and len(re.findall("<th[ >]", page)) == len(INDEX_COLUMNS)
+        and set(INDEX_COLUMNS) == set(TABLE_COLUMNS)
+    )
     assert f'data-v="{rows[0]["customer_anger_peak"]}"' in page, "cells carry their sort values"
     assert page.count("<tr") == 1 + len(rows) and "<svg" in page
 
@@ -185,3 +189,23 @@ def test_report_in_headless_chromium_shows_timeline_and_cues_where_they_fired(wh
     except FileNotFoundError as exc:
         pytest.fail(str(exc))
     _check_screenshot(png, summary)
+
+
+@pytest.mark.slow
+def test_index_sorts_when_a_header_is_clicked_in_headless_chromium(tmp_path: Path) -> None:
+    rows = [
+        table_row("a.wav", heated_summary()),
+        table_row("failed.wav", None, "failed", "bad"),
+        table_row("sample.wav", sample_summary()),
+    ]
+    header = "document.querySelector('th[title=customer_anger_peak]')"
+    click_twice = f"<script>const th = {header}; th.click(); th.click();</script>"
+    page = tmp_path / "index.html"
+    page.write_text(index_html(rows, {}).replace("</body>", click_twice + "</body>"), encoding="utf-8")
+    try:
+        dom = dump_dom(page)
+    except FileNotFoundError as exc:
+        pytest.fail(str(exc))
+    order = re.findall(r'<tr[^>]*><td class="text" data-v="([^"]+)"', dom)
+    assert order == ["a.wav", "sample.wav", "failed.wav"], "descending by anger peak, the failed call (empty) last"
+    assert 'aria-sort="descending"' in dom

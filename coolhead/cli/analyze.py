@@ -9,9 +9,8 @@ import io
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from urllib.parse import quote
 
-from coolhead.cli.common import add_config_option, error, load_config, note
+from coolhead.cli.common import add_config_option, error, load_config, note, positive_number
 from coolhead.cli.stt_options import add_stt_options, plan_stt
 from coolhead.events import Event
 from coolhead.report.console import summary_lines
@@ -75,7 +74,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument(
         "--speed",
-        type=float,
+        type=positive_number,
         metavar="X",
         help="replay at X times real time, one call after another (e.g. 1 for a live-like demo); default: full speed",
     )
@@ -145,14 +144,20 @@ def _option_problem(args: argparse.Namespace, given: list[str]) -> str:
 
 
 def _one_call(call: CallSource, outputs: CallOutputs, settings: RunSettings, args: argparse.Namespace) -> CallResult:
-    """In this process, with the timeline streamed as events are decided."""
+    """In this process, with the timeline: in time order once the call is analysed, or (paced
+    with --speed, like a live call) each line as its event is decided."""
+    lines: list[tuple[float, int, str]] = []
 
     def show(event: Event) -> None:
         line = describe(event)
-        if line:
+        if line and args.speed:
             print(line, flush=True)
+        elif line:
+            lines.append((event["t"], len(lines), line))
 
     result = analyse_call(call, outputs, settings, args.force or not args.out, None if args.quiet else show, args.speed)
+    for *_, line in sorted(lines):
+        print(line)
     _report(result, note, error)
     return result
 
@@ -222,7 +227,7 @@ def _write_batch_files(
     writer.writeheader()
     writer.writerows(rows)
     hrefs = {
-        call.display_name: quote(os.fsencode(o.report.relative_to(out_dir).as_posix()))
+        call.display_name: o.report.relative_to(out_dir).as_posix()
         for call, o in zip(calls, outputs)
         if o.report is not None and o.report.exists()
     }

@@ -41,14 +41,27 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help=f"append the figures here as one JSON line (default {default_record()}; this project's "
         "own figures: bench/results.jsonl)",
     )
+    p.add_argument(
+        "--batch",
+        action="store_true",
+        help="instead: time `analyze --out` over a folder of calls (reports included, no transcripts) on --jobs processes",
+    )
+    p.add_argument(
+        "--batch-minutes", type=float, default=60.0, help="audio in the --batch folder (default 60), 3-minute calls"
+    )
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for --batch (default: every core)")
     add_config_option(p)
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
-    from coolhead.run.bench import run_bench
+    from coolhead.run.bench import run_batch_bench, run_bench
 
     config = load_config(args)
+    if args.batch:
+        samples = [args.sample] if args.sample else sorted(DEFAULT_SAMPLE.glob("*.wav"))
+        run_batch_bench(samples, args.batch_minutes, args.jobs, args.record, config)
+        return 0
     sample = args.sample or next(iter(sorted(DEFAULT_SAMPLE.glob("*.wav"))), None)
     if sample is None or not sample.is_file():
         error(f"{sample or DEFAULT_SAMPLE}: no sample call to benchmark; pass --sample CALL.wav")

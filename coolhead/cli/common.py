@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 
 from coolhead.config import Config
@@ -16,6 +17,17 @@ def add_config_option(parser: argparse.ArgumentParser) -> None:
 def load_config(args: argparse.Namespace) -> Config:
     """The run's config; ``ConfigError`` (a one-line message, printed by ``main``) if it is bad."""
     return Config.load(args.config)
+
+
+def positive_number(text: str) -> float:
+    """An argparse type: a finite number above zero."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"'{text}' must be a finite number above 0")
+    return value
 
 
 def error(message: str) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 
 from coolhead.cli.common import note
-from coolhead.config import Config
-from coolhead.models.resolve import ModelInfo
+from coolhead.config import Config, ConfigError
+from coolhead.models.resolve import ModelInfo, env_model, language_problem
 from coolhead.pipeline import stt_setup
 from coolhead.pipeline.phrases import PhraseBook
 from coolhead.pipeline.stt import SpeechToText
@@ -33,6 +33,10 @@ def plan_stt(args: argparse.Namespace, config: Config) -> ModelInfo | None:
         config.stt.language = args.lang
     if args.no_stt:
         config.stt.enabled = False
+    explicit_model = args.model or env_model() or config.stt.model  # used whatever its language
+    problem = language_problem(config.stt.language) if config.stt.enabled and not explicit_model else ""
+    if problem:
+        raise ConfigError(f"{'--lang' if args.lang else 'stt.language'}: {problem}")
     PhraseBook.load(config.stt.language, config.stt.phrase_file, config.stt.phrase_cooldown_s)
     model, message = stt_setup.model_for_run(config, args.model)
     if message:

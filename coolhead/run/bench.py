@@ -183,3 +183,54 @@ def run_bench(
         append_record(record, "replay", sample=str(sample), minutes=minutes, stt_minutes=stt_minutes, rows=rows)
         print(f"recorded in {record}")
     return rows
+
+
+def time_batch(samples: list[Path], minutes: float, jobs: int, config: Config, call_minutes: float = 3.0) -> dict:
+    """``analyze --out`` over a folder of ``minutes`` of calls (the samples repeated to
+    ``call_minutes`` each) on ``jobs`` processes, reports included, no transcripts."""
+    from coolhead.run.batch import CallOutputs, RunSettings, run_calls
+    from coolhead.run.sources import find_calls
+
+    config.stt.enabled = False
+    with tempfile.TemporaryDirectory() as folder:
+        calls_dir, out_dir = Path(folder) / "calls", Path(folder) / "out"
+        calls_dir.mkdir()
+        n_calls = int(np.ceil(minutes / call_minutes))
+        for i in range(n_calls):
+            made = make_long_call(samples[i % len(samples)], call_minutes, Path(folder))
+            made.rename(calls_dir / f"call{i:03d}.wav")
+        calls = [(c, CallOutputs.in_folder(out_dir, c.name, False)) for c in find_calls([str(calls_dir)])]
+        started = time.perf_counter()
+        results = list(run_calls(calls, RunSettings(config), jobs))
+        wall_s = time.perf_counter() - started
+        report_bytes = [p.stat().st_size for p in out_dir.glob("*.html")]
+    audio_s = sum(r.audio_s for r in results)
+    busy = {stage: sum(r.seconds.get(stage, 0.0) for r in results) for stage in ("replay", "report")}
+    return {
+        "calls": len(results),
+        "failed": sum(r.status == "failed" for r in results),
+        "jobs": jobs,
+        "audio_s": round(audio_s, 1),
+        "wall_s": round(wall_s, 3),
+        "x_realtime": round(audio_s / wall_s, 1),
+        "x_realtime_per_job": round(audio_s / wall_s / jobs, 1),
+        "cpu_s": {stage: round(s, 3) for stage, s in busy.items()},
+        "report_kb_max": round(max(report_bytes, default=0) / 1024, 1),
+    }
+
+
+def run_batch_bench(samples: list[Path], minutes: float, jobs: int, record: Path | None, config: Config) -> dict:
+    row = time_batch(samples, minutes, jobs, config)
+    print(
+        f"coolhead bench --batch: {row['calls']} calls, {row['audio_s'] / 3600:.2f} h of audio, no transcripts, "
+        f"reports included, {jobs} processes"
+    )
+    print(
+        f"  {row['wall_s']:.1f} s: {row['x_realtime']:.0f}x real time in total, {row['x_realtime_per_job']:.0f}x per "
+        f"process; CPU: replay {row['cpu_s']['replay']:.1f} s, reports {row['cpu_s']['report']:.1f} s "
+        f"(largest report {row['report_kb_max']:.0f} KB); {row['failed']} failed"
+    )
+    if record is not None:
+        append_record(record, "batch", minutes=minutes, **row)
+        print(f"recorded in {record}")
+    return row

@@ -1,7 +1,8 @@
 """WebVTT transcript: what each party said (``<v Agent>``/``<v Customer>``) with the cues in place.
 
-Written as events arrive into ``NAME.partial`` and put in place when the call is complete, like
-the JSONL stream (``sinks/partial.py``).
+Put in place when the call is complete, like the JSONL stream (``sinks/partial.py``). Cues in
+time order, as WebVTT requires: words arrive after their utterance ends, so later than cues
+decided meanwhile; the entries are sorted by start when the file is closed.
 Cues appear as their own subtitle (voice ``Coolhead``) for ``CUE_SHOW_S`` from their time.
 """
 
@@ -31,7 +32,7 @@ class VttWriter:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self._out = PartialFile(self.path)
-        self._out.write("WEBVTT\n\n")
+        self._entries: list[tuple[float, int, str]] = []
 
     def write(self, event: Event) -> None:
         if event["type"] == "words":
@@ -42,7 +43,8 @@ class VttWriter:
             text = f"<v Coolhead>[{event['cue'].upper()}] {_escape(event['reason'])}"
         else:
             return
-        self._out.write(f"{vtt_time(start)} --> {vtt_time(end)}\n{text}\n\n")
+        self._entries.append((start, len(self._entries), f"{vtt_time(start)} --> {vtt_time(end)}\n{text}\n\n"))
 
     def close(self, complete: bool = True) -> None:
+        self._out.write("WEBVTT\n\n" + "".join(entry for *_, entry in sorted(self._entries)))
         self._out.commit() if complete else self._out.abandon()

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from coolhead.models.resolve import ModelInfo
+from coolhead.models.resolve import ModelInfo, no_model_message
 from coolhead.pipeline.stt_vosk import VoskBackend
 from devkit.stt_bench import KOREAN_SCRIPT, korean_call, korean_grammar, korean_phrase_run
 from devkit.tts import espeak
@@ -81,12 +81,14 @@ def test_analyze_cli_writes_words_cues_and_vtt(korean_model_dir: Path, tmp_path:
     assert not any('"words"' in line for line in (tmp_path / "off.jsonl").read_text().splitlines())
 
 
-def test_no_model_for_the_language_runs_without_words(tmp_path: Path, no_user_models: Path) -> None:
+def test_a_language_no_model_knows_is_refused_and_a_missing_model_is_named(
+    tmp_path: Path, no_user_models: Path
+) -> None:
     call = tmp_path / "fa_call.wav"
     sf.write(call, np.stack([espeak("سلام", "fa")] * 2, axis=1), 16000, subtype="PCM_16")
     result = run_cli("analyze", str(call), "--lang", "kl")  # Greenlandic: neither vosk nor Whisper
-    assert result.returncode == 0, result.stderr
-    assert result.stderr.strip().endswith(
-        "no speech model for language 'kl' found (coolhead models pull NAME, "
-        "--model PATH, or COOLHEAD_STT_MODEL); running without words"
-    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().startswith("coolhead: error: --lang: language 'kl' is not one coolhead can transcribe")
+    # No model to pull for Persian, one for English (the catalog): the note says what would help.
+    assert "coolhead[multilingual]" in no_model_message("fa") and "models pull" not in no_model_message("fa")
+    assert "coolhead models pull vosk-model-small-en-us-0.15" in no_model_message("en")
