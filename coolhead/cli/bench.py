@@ -44,7 +44,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--batch",
         action="store_true",
-        help="instead: time `analyze --out` over a folder of calls (reports included, no transcripts) on --jobs processes",
+        help="instead: time `analyze --out` over a folder of calls (reports, no transcripts) on --jobs processes",
     )
     p.add_argument(
         "--batch-minutes", type=float, default=60.0, help="audio in the --batch folder (default 60), 3-minute calls"
