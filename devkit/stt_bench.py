@@ -17,7 +17,7 @@ import soxr
 
 from coolhead.audio.chunk import float_to_int16
 from coolhead.audio.telephone import PHONE_RATE_HZ, telephone_band
-from coolhead.config import Config
+from coolhead.config import Config, PipelineConfig
 from coolhead.events import Event
 from coolhead.models.resolve import ModelInfo, installed_models
 from coolhead.pipeline.phrases import PhraseBook, normalise
@@ -103,8 +103,7 @@ def score_korean(events: list[Event], lines: list[Line]) -> dict[str, float]:
 def korean_phrase_run(model: ModelInfo, rate_hz: int = 16000, telephone: bool = False) -> tuple[dict, list[Event]]:
     from coolhead.pipeline.stt_vosk import VoskBackend
 
-    config = Config()
-    config.pipeline.sample_rate = rate_hz
+    config = Config(pipeline=PipelineConfig(sample_rate=rate_hz))  # type: ignore[arg-type]  # 8000 or 16000, checked
     backend = VoskBackend(model.path, rate_hz, grammar=korean_grammar())
     channels, lines = korean_call(rate_hz, telephone)
     events = run_call(config, channels, SpeechToText(backend, PhraseBook.load("ko", cooldown_s=0.0)))

@@ -38,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except SETUP_ERRORS as exc:
-        error(str(exc))
+        for line in str(exc).splitlines():
+            error(line)
         return 2
     except KeyboardInterrupt:
         print("coolhead: interrupted", file=sys.stderr)

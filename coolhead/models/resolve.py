@@ -23,9 +23,10 @@ import importlib.util
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from coolhead.models.errors import ModelError
 from coolhead.models.vosk_dir import check_vosk_model, looks_like_vosk_model
 from coolhead.models.whisper_dir import (
     MULTILINGUAL,
@@ -39,6 +40,8 @@ from coolhead.models.whisper_packages import WHISPER_PACKAGES, WhisperPackage
 ENV_VAR = "COOLHEAD_STT_MODEL"
 LEGACY_ENV_VAR = "COOLHEAD_VOSK_MODEL"
 """The old name of ``ENV_VAR`` (it always selected Whisper models too); read when ``ENV_VAR`` is unset."""
+MAX_COUNTED_FILES = 10_000
+"""``ModelInfo.size_bytes`` gives up on a directory with more files than this (no model has as many)."""
 
 
 def env_model() -> tuple[str, str] | None:
@@ -62,11 +65,14 @@ class ModelInfo:
     """Name for ``--model NAME`` and ``models list``: the package model's or the directory's."""
     package: WhisperPackage | None = None
     """The packages a Whisper model comes from (a split one is joined into ``path`` by ``check``)."""
+    problem: str = ""
+    """Why a directory named in the environment is not a model ("" when it looks like one)."""
 
-    def size_bytes(self) -> int:
+    def size_bytes(self) -> int | None:
+        """Bytes of the model's files; None when the directory holds more than ``MAX_COUNTED_FILES``."""
         if self.package is not None:
             return self.package.size_bytes()
-        return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
+        return _tree_size_bytes(self.path)
 
     def speaks(self, language: str) -> bool:
         """Same base language (``en`` matches ``en-us``); a multilingual model speaks Whisper's languages."""
@@ -121,12 +127,66 @@ def _named(given: str, source: str) -> ModelInfo:
 
 
 def installed_models() -> list[ModelInfo]:
-    """Models in packages and the user cache (in resolution order), plus the environment's."""
+    """Models in packages and the user cache (in resolution order), plus the environment's (with
+    ``problem`` set when it names no model)."""
     out = list(_package_models()) + list(_cache_models())
     env = env_model()
     if env:
-        out.insert(0, _describe(Path(env[1]).expanduser(), env[0]))
+        out.insert(0, _env_listing(*env))
     return out
+
+
+def _env_listing(var: str, given: str) -> ModelInfo:
+    """The model the environment names, as ``models list`` shows it: only a few known files are
+    looked at, nothing is walked (the variable may name ``/usr`` or ``/proc``)."""
+    path = Path(given).expanduser()
+    try:
+        model = _named(given, var)
+        return replace(model, problem=_directory_problem(model))
+    except OSError as exc:
+        return ModelInfo("?", "?", path, var, path.name, problem=exc.strerror or str(exc))
+
+
+def _directory_problem(model: ModelInfo) -> str:
+    """Why ``model.path`` is not a model directory, or ""."""
+    if model.package is not None:
+        return ""
+    path = model.path
+    if path.is_dir() and not (looks_like_vosk_model(path) or looks_like_whisper_model(path)):
+        return "no vosk (am/final.mdl, conf/model.conf) or Whisper (model.bin, config.json) files in it"
+    try:
+        if model.kind == "whisper":
+            check_whisper_model(path)
+        else:
+            check_vosk_model(path)
+    except ModelError as exc:
+        return str(exc).removeprefix(f"{path}: ")
+    return ""
+
+
+def _tree_size_bytes(root: Path) -> int | None:
+    """Total size of the files under ``root`` (symlinked files counted, symlinked directories not
+    entered), or None past ``MAX_COUNTED_FILES`` entries; unreadable entries count 0."""
+    total = 0
+    seen = 0
+    pending = [root]
+    while pending:
+        try:
+            entries = list(os.scandir(pending.pop()))
+        except OSError:
+            continue
+        seen += len(entries)
+        if seen > MAX_COUNTED_FILES:
+            return None
+        for entry in entries:
+            try:
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(Path(entry.path))
+                elif entry.is_file():
+                    total += entry.stat().st_size
+            except OSError:
+                continue
+    return total
 
 
 def _package_models() -> Iterator[ModelInfo]:
@@ -155,11 +215,13 @@ def _package_models() -> Iterator[ModelInfo]:
 
 
 def _cache_models() -> Iterator[ModelInfo]:
-    root = cache_dir()
-    if root.is_dir():
-        for path in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")):
-            if looks_like_vosk_model(path) or looks_like_whisper_model(path):
-                yield _describe(path, "cache")
+    try:
+        paths = sorted(p for p in cache_dir().iterdir() if not p.name.startswith(".") and p.is_dir())
+    except OSError:  # no cache yet, a file in its place, or unreadable
+        return
+    for path in paths:
+        if looks_like_vosk_model(path) or looks_like_whisper_model(path):
+            yield _describe(path, "cache")
 
 
 def _describe(path: Path, source: str) -> ModelInfo:

@@ -106,7 +106,7 @@ class SmoothedLogistic:
 
     def smooth(self, z: float, new_s: float) -> float:
         """The score 0..1 after a window of log-odds ``z`` that adds ``new_s`` of speech."""
-        share = 1.0 - math.exp(-new_s / self._smoothing_s)
+        share = 1.0 - math.exp(-new_s / self._smoothing_s) if self._smoothing_s > 0 else 1.0  # 0: no smoothing
         self._z = z if self._z is None else self._z + share * (z - self._z)
         return _logistic(self._z)
 
@@ -176,7 +176,8 @@ class AngerScorer:
 
 
 def _logistic(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z))
+    """1 / (1 + e^-z); a score below -700 (settings' extreme weights) is 0 rather than an overflow."""
+    return 1.0 / (1.0 + math.exp(-max(z, -700.0)))
 
 
 def features(window: ProsodyWindow) -> np.ndarray:

@@ -16,6 +16,7 @@ from pathlib import Path
 from coolhead import events
 from coolhead.cue_kinds import PHRASE_CUES
 from coolhead.events import Event
+from coolhead.small_files import NotASmallFile, read_small
 
 PHRASES_DIR = Path(__file__).resolve().parent.parent / "phrases"
 _CHAR_MAP = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی", "ş": "ș", "ţ": "ț", "\u200c": "", "'": "", "’": "", "`": ""})
@@ -62,10 +63,16 @@ class PhraseBook:
         return cls(tuple(rules), cooldown_s, frozenset(negations))
 
 
+MAX_PHRASE_FILE_BYTES = 1 << 20
+"""A phrase file is a list of rules a person wrote: 1 MB is thousands of them."""
+
+
 def read_rules(path: Path) -> tuple[list[PhraseRule], set[str]]:
     """The rules of a phrase file and its ``negations`` list."""
     try:
-        data = tomllib.loads(path.read_bytes().decode("utf-8"))
+        data = tomllib.loads(read_small(path, MAX_PHRASE_FILE_BYTES).decode("utf-8"))
+    except NotASmallFile as exc:
+        raise PhraseError(f"{path}: phrase file is {exc}") from None
     except UnicodeDecodeError as exc:
         raise PhraseError(f"{path}: phrase file is not UTF-8 text (byte {exc.start})") from None
     except OSError as exc:
@@ -81,7 +88,7 @@ def read_rules(path: Path) -> tuple[list[PhraseRule], set[str]]:
                     str(rule["name"]), str(rule["cue"]), str(rule.get("speaker", "any")), str(rule["reason"]), phrases
                 )
             )
-        except (KeyError, TypeError, AttributeError) as exc:
+        except (KeyError, TypeError, AttributeError, ValueError) as exc:
             raise PhraseError(
                 f"{path}: rule {i + 1} needs name, cue, reason and a list of phrases (problem: {exc!r})"
             ) from None
