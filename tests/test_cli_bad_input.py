@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from tests.conftest import ROOT, run_cli
+from tests.conftest import LIBRISPEECH, ROOT, run_cli
 
 RATE_HZ = 16000
 
@@ -152,3 +152,18 @@ def test_gsm_wav_and_a_file_name_that_is_not_utf8_are_analysed(tmp_path: Path, t
     assert header["source"].endswith("caf\\xe9.wav")
     events = [json.loads(line) for line in (out / "gsm.jsonl").read_text().splitlines()]
     assert any(e["type"] == "speech" for e in events)
+
+
+def test_a_nan_stretch_stops_the_call_at_its_first_sample_keeping_everything_before(tmp_path: Path) -> None:
+    speech, rate_hz = sf.read(sorted(LIBRISPEECH.rglob("*.flac"))[0], dtype="float32")
+    call = np.stack([speech[: 6 * rate_hz]] * 2, axis=1)
+    call[int(4.25 * rate_hz) : int(4.5 * rate_hz), 1] = np.nan
+    sf.write(tmp_path / "nan.wav", call, rate_hz, subtype="FLOAT")
+    events_path = tmp_path / "nan.jsonl"
+    result = run_cli("analyze", str(tmp_path / "nan.wav"), "--no-stt", "--events", str(events_path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "has NaN or infinite samples at 4.250 s (analysed up to there)" in result.stderr
+    events = [json.loads(line) for line in (tmp_path / "nan.jsonl.partial").read_text().splitlines()]
+    speech_ends = [e["end"] for e in events if e["type"] == "speech"]
+    assert speech_ends and 4.0 < max(speech_ends) <= 4.25  # the talk up to the bad sample, closed there
+    assert not events_path.exists()

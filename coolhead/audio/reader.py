@@ -92,13 +92,16 @@ def probe_call(path: str | Path, agent_channel: int = 0) -> CallInfo:
 def read_chunks(info: CallInfo, rate_hz: int, chunk_s: float) -> Iterator[Chunk]:
     """Stream the call as role chunks of ``chunk_s`` at ``rate_hz`` (resampled once, on the way in).
 
-    Raises ``AudioError`` mid-stream if the file turns out truncated or holds NaN/inf samples;
-    the chunks before the problem have already been yielded.
+    Raises ``AudioError`` mid-stream if the file turns out unreadable or holds NaN/inf samples;
+    every sample before the problem has been yielded by then (a NaN stops the call at that
+    sample, and the error says when).
     """
     resamplers = {ch: StreamResampler(info.sample_rate_hz, rate_hz) for ch in info.roles}
     chunk_len = max(1, int(round(chunk_s * rate_hz)))
     pending = {role: np.zeros(0, np.int16) for role in info.roles.values()}
     t_s = 0.0
+    frames_read = 0
+    problem: AudioError | None = None
     block_frames = int(min(READ_BLOCK_S * info.sample_rate_hz, MAX_BLOCK_FRAMES))
     try:
         with sf.SoundFile(os.fsencode(info.path)) as f:
@@ -108,10 +111,14 @@ def read_chunks(info: CallInfo, rate_hz: int, chunk_s: float) -> Iterator[Chunk]
             block = next(blocks, None)
             while block is not None:
                 following = next(blocks, None)
-                bad = ~np.isfinite(block)
-                if bad.any():
-                    bad_s = t_s + np.flatnonzero(bad.any(axis=1))[0] / info.sample_rate_hz
-                    raise AudioError(info.path, f"has NaN or infinite samples (first at {bad_s:.2f} s)")
+                bad_rows = np.flatnonzero(~np.isfinite(block).all(axis=1))
+                if len(bad_rows):
+                    bad_s = (frames_read + bad_rows[0]) / info.sample_rate_hz
+                    problem = AudioError(
+                        info.path, f"has NaN or infinite samples at {bad_s:.3f} s (analysed up to there)"
+                    )
+                    block, following = block[: bad_rows[0]], None
+                frames_read += len(block)
                 last = following is None
                 for ch, role in info.roles.items():
                     resampled = float_to_int16(resamplers[ch](block[:, ch], last=last))
@@ -126,6 +133,8 @@ def read_chunks(info: CallInfo, rate_hz: int, chunk_s: float) -> Iterator[Chunk]
                 block = following
     except (sf.LibsndfileError, RuntimeError) as exc:
         raise AudioError(info.path, f"read failed after {t_s:.1f} s ({_libsndfile_reason(exc)})") from None
+    if problem is not None:
+        raise problem
 
 
 _DATA_SIZE_MISMATCH = re.compile(r"^data\s*:\s*(?P<declared>\d+)\s*\(should be (?P<present>\d+)\)", re.M)

@@ -87,7 +87,7 @@ def load_catalog(path: str | Path = DEFAULT_CATALOG) -> dict[str, CatalogEntry]:
 
 
 def _catalog_entry(name: str, fields: object) -> CatalogEntry:
-    check_model_name(name)
+    _check_model_name(name)
     needs = f"entry {name!r} needs lang, url, size (bytes, above 0) and sha256 (64 hex digits)"
     if not isinstance(fields, dict):
         raise ModelError(needs)
@@ -102,7 +102,7 @@ def _catalog_entry(name: str, fields: object) -> CatalogEntry:
     return entry
 
 
-def check_model_name(name: str) -> str:
+def _check_model_name(name: str) -> str:
     """``name`` if it is a plain directory name (nothing that leads out of the cache)."""
     if not _SAFE_NAME.fullmatch(name) or ".." in name:
         raise ModelError(f"model name {name!r} is not a plain directory name (letters, digits, '.', '_', '-')")
@@ -131,8 +131,8 @@ def pull(
     entry = catalog.get(name)
     if entry is None:
         raise ModelError(f"unknown model {name!r}; known: {', '.join(sorted(catalog)) or 'none'}")
-    target = dest_dir / check_model_name(entry.name)
-    prepare_cache(dest_dir)
+    target = dest_dir / _check_model_name(entry.name)
+    _prepare_cache(dest_dir)
     remove_leftovers(dest_dir)
     with _model_lock(dest_dir, entry.name, note):
         if target.exists():
@@ -145,7 +145,7 @@ def pull(
     return Pulled(target, downloaded=True)
 
 
-def prepare_cache(dest_dir: Path) -> None:
+def _prepare_cache(dest_dir: Path) -> None:
     """Create the cache directory; ``ModelError`` if a file is in the way or it cannot be written."""
     try:
         dest_dir.mkdir(parents=True, exist_ok=True)

@@ -7,6 +7,7 @@ returns a ``CallSummary``; the batch table, the report and the post-call note al
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -148,49 +149,71 @@ def overlap_s(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> flo
     return sum(end - start for start, end in overlaps(a, b))
 
 
-def summarise(events: list[Event], heated_level: float, calm_level: float) -> CallSummary:
-    """The figures of one call's events. ``heated_level``: a customer anger level at or above it
-    is an anger onset (the cue policy's ``restate_level``); ``calm_level``: below it they are
-    calm again (``anger.aroused_level``)."""
-    header = next((e for e in events if e["type"] == "call"), {})
-    roles = tuple(dict.fromkeys(header.get("roles", {}).values())) or ("agent", "customer")
-    speech: dict[str, list[tuple[float, float]]] = {r: [] for r in roles}
-    anger: dict[str, list[tuple[float, float, float]]] = {r: [] for r in roles}
-    interruptions, cues, words = [], [], []
-    end_s = 0.0
-    for e in events:
+class SummaryBuilder:
+    """Collects what a ``CallSummary`` needs from a call's events as they come (a few numbers per
+    event, not the events: memory stays small on a long call)."""
+
+    def __init__(self, heated_level: float, calm_level: float) -> None:
+        """``heated_level``: a customer anger level at or above it is an anger onset (the cue
+        policy's ``restate_level``); ``calm_level``: below it they are calm again
+        (``anger.aroused_level``)."""
+        self.heated_level, self.calm_level = heated_level, calm_level
+        self.header: Event = {}
+        self.speech: dict[str, list[tuple[float, float]]] = {}
+        self.anger: dict[str, list[tuple[float, float, float]]] = {}
+        self.interruptions: list[Event] = []
+        self.cues: list[Event] = []
+        self.words: list[Event] = []
+        self.end_s = 0.0
+
+    def add(self, e: Event) -> None:
         kind = e["type"]
-        end_s = max(end_s, e["t"], e.get("end") or 0.0)
-        if kind == "speech":
-            speech.setdefault(e["speaker"], []).append((e["t"], e["end"]))
+        self.end_s = max(self.end_s, e["t"], e.get("end") or 0.0)
+        if kind == "call":
+            self.header = e
+        elif kind == "speech":
+            self.speech.setdefault(e["speaker"], []).append((e["t"], e["end"]))
         elif kind == "anger":
             loudness_db = (e.get("departures") or {}).get("loudness_db", 0.0)
-            anger.setdefault(e["speaker"], []).append((e["t"], e["level"], loudness_db))
+            self.anger.setdefault(e["speaker"], []).append((e["t"], e["level"], loudness_db))
         elif kind == "interruption":
-            interruptions.append(e)
+            self.interruptions.append(e)
         elif kind == "cue":
-            cues.append(e)
+            self.cues.append(e)
         elif kind == "words":
-            words.append(e)
-    courses = {r: AngerCourse(*np.array(sorted(pts), float).reshape(-1, 3).T) for r, pts in anger.items()}
-    two_sided = [speech.get(r, []) for r in ("agent", "customer")]
-    return CallSummary(
-        source=header.get("source", ""),
-        duration_s=float(header.get("duration") or end_s),
-        roles=roles,
-        talk_s={r: round(sum(e - s for s, e in segs), 3) for r, segs in speech.items()},
-        overtalk_s=round(overlap_s(*two_sided), 3),
-        interruptions_by=dict(Counter(e["by"] for e in interruptions)),
-        cues=Counter(e["cue"] for e in cues),
-        anger=courses,
-        heated_level=heated_level,
-        calm_level=calm_level,
-        started_utc=header.get("started_utc"),
-        speech={r: sorted(s) for r, s in speech.items()},
-        interruptions=sorted(interruptions, key=lambda e: e["t"]),
-        cue_events=sorted(cues, key=lambda e: e["t"]),
-        words=sorted(words, key=lambda e: e["t"]),
-    )
+            self.words.append(e)
+
+    def summary(self) -> CallSummary:
+        header = self.header
+        roles = tuple(dict.fromkeys(header.get("roles", {}).values())) or ("agent", "customer")
+        speech = {r: sorted(self.speech.get(r, [])) for r in dict.fromkeys(roles + tuple(self.speech))}
+        anger = {r: self.anger.get(r, []) for r in dict.fromkeys(roles + tuple(self.anger))}
+        courses = {r: AngerCourse(*np.array(sorted(pts), float).reshape(-1, 3).T) for r, pts in anger.items()}
+        return CallSummary(
+            source=header.get("source", ""),
+            duration_s=float(header.get("duration") or self.end_s),
+            roles=roles,
+            talk_s={r: round(sum(e - s for s, e in segs), 3) for r, segs in speech.items()},
+            overtalk_s=round(overlap_s(speech.get("agent", []), speech.get("customer", [])), 3),
+            interruptions_by=dict(Counter(e["by"] for e in self.interruptions)),
+            cues=Counter(e["cue"] for e in self.cues),
+            anger=courses,
+            heated_level=self.heated_level,
+            calm_level=self.calm_level,
+            started_utc=header.get("started_utc"),
+            speech=speech,
+            interruptions=sorted(self.interruptions, key=lambda e: e["t"]),
+            cue_events=sorted(self.cues, key=lambda e: e["t"]),
+            words=sorted(self.words, key=lambda e: e["t"]),
+        )
+
+
+def summarise(events: Iterable[Event], heated_level: float, calm_level: float) -> CallSummary:
+    """The figures of one call's events (``SummaryBuilder``)."""
+    builder = SummaryBuilder(heated_level, calm_level)
+    for event in events:
+        builder.add(event)
+    return builder.summary()
 
 
 TABLE_COLUMNS = (

@@ -15,7 +15,7 @@ import dataclasses
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,10 +27,10 @@ from coolhead.config import Config
 from coolhead.events import Event, printable
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.pipeline.stt_setup import model_for_run, speech_to_text
-from coolhead.report.summary import CallSummary, summarise, table_row
+from coolhead.report.summary import CallSummary, SummaryBuilder, summarise, table_row
 from coolhead.run.replay import replay_call
 from coolhead.run.sources import CallSource, input_stamp, local_copy
-from coolhead.sinks.jsonl import PartialJsonlWriter, read_events
+from coolhead.sinks.jsonl import PartialJsonlWriter, iter_events
 from coolhead.sinks.partial import PartialFile
 from coolhead.sinks.rttm import write_rttm
 from coolhead.sinks.vtt import VttWriter
@@ -105,7 +105,7 @@ def _speech_to_text(settings: RunSettings) -> SpeechToText | None:
     return _STT[key]
 
 
-def summary_of(events: list[Event], config: Config) -> CallSummary:
+def summary_of(events: Iterable[Event], config: Config) -> CallSummary:
     return summarise(events, config.cues.restate_level, config.anger.aroused_level)
 
 
@@ -149,7 +149,7 @@ def _replay(
 ) -> CallResult:
     config = settings.config
     result = CallResult(source, "done")
-    events: list[Event] = []
+    collected = SummaryBuilder(config.cues.restate_level, config.anger.aroused_level)
     started = time.process_time()
     with local_copy(source.location) as path:
         info = probe_call(path, settings.agent_channel)
@@ -165,7 +165,7 @@ def _replay(
                         f"{printable(source.location)}: mono recording: one mixed stream; interruptions can't be "
                         "attributed to agent or customer without speaker separation"
                     )
-            events.append(event)
+            collected.add(event)
             if jsonl is not None:
                 jsonl.write(event)
             if vtt is not None:
@@ -176,7 +176,7 @@ def _replay(
         try:
             replay_call(info, config, handle, speed, _speech_to_text(settings))
             result.seconds["replay"] = time.process_time() - started
-            summary = summary_of(events, config)
+            summary = collected.summary()
             if outputs.rttm:
                 extra.append(write_rttm(outputs.rttm, source.display_name, summary.speech))
             if outputs.report:
@@ -223,7 +223,7 @@ def _up_to_date(outputs: CallOutputs, stamp: dict[str, object]) -> bool:
 
 def _resumed(source: CallSource, outputs: CallOutputs, settings: RunSettings) -> CallResult:
     assert outputs.events is not None
-    summary = summary_of(read_events(outputs.events), settings.config)
+    summary = summary_of(iter_events(outputs.events), settings.config)
     return CallResult(source, UP_TO_DATE, row=table_row(source.display_name, summary))
 
 

@@ -18,7 +18,7 @@ from coolhead.pipeline import Pipeline
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.report.note import post_call_note
 from coolhead.report.summary import summarise
-from coolhead.sinks.jsonl import JsonlWriter, read_events
+from coolhead.sinks.jsonl import JsonlWriter, iter_events
 
 
 @dataclass
@@ -95,7 +95,7 @@ class LiveCall:
             self.wav.close()
         self.writer.close()
         summary = summarise(
-            read_events(self.events_path), self.config.cues.restate_level, self.config.anger.aroused_level
+            iter_events(self.events_path), self.config.cues.restate_level, self.config.anger.aroused_level
         )
         note = post_call_note(summary, self.started)
         note_path = self.events_path.with_suffix(".note.txt")

@@ -44,7 +44,8 @@ def replay_call(
     ``on_event`` as it is decided. ``speed`` paces the replay at that multiple of real time
     (a demo, or a stand-in for a live call); None runs as fast as possible.
 
-    Raises ``AudioError`` if the file turns out bad mid-way; the events before that are delivered.
+    Raises ``AudioError`` if the file turns out bad mid-way: the call ends at that point and
+    every event up to it is delivered first.
     """
     rate_hz = config.pipeline.sample_rate
     roles = tuple(info.roles[ch] for ch in sorted(info.roles))
@@ -58,8 +59,19 @@ def replay_call(
         pipeline_rate=rate_hz,
     )
     on_event(header)
-    chunks = read_chunks(info, rate_hz, REPLAY_CHUNK_S)
+    problem: list[AudioError] = []
+
+    def until_problem() -> Iterator[Chunk]:
+        """The file's chunks up to a bad stretch; the call then ends there (pipeline flushed)."""
+        try:
+            yield from read_chunks(info, rate_hz, REPLAY_CHUNK_S)
+        except AudioError as exc:
+            problem.append(exc)
+
+    chunks = until_problem()
     n_events = 1 + run_chunks(pipeline, paced(chunks, speed) if speed else chunks, on_event)
+    if problem:
+        raise problem[0]
     if info.truncated_from_s is not None:
         raise AudioError(
             info.path,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import IO
@@ -55,12 +56,16 @@ class PartialJsonlWriter:
         self._out.commit() if complete else self._out.abandon()
 
 
+def iter_events(path: str | Path) -> Iterator[Event]:
+    """The events of a JSONL file, one at a time; a torn line (the writer was killed) is skipped."""
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError:
+                continue
+
+
 def read_events(path: str | Path) -> list[Event]:
-    """All events of a JSONL file; a torn last line (the writer was killed) is dropped."""
-    out: list[Event] = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        try:
-            out.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    return out
+    """All events of a JSONL file (``iter_events``)."""
+    return list(iter_events(path))
