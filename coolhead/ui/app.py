@@ -38,6 +38,8 @@ class QtSink(QObject):
         self.snapshot_dir = snapshot_dir
         self._n_snapshots = 0
         self.interruptions: dict[str, int] = {}
+        self._told_talkovers_t: list[float] = []
+        """Times of pause cues whose talk-over was counted when the cue came."""
         self._last_meter_t_s = -METER_INTERVAL_S
         self._event.connect(self._show_event)
         self._meters.connect(self.window.set_meters)
@@ -51,22 +53,41 @@ class QtSink(QObject):
             self._last_meter_t_s = t_s
             self._meters.emit(state.customer_anger_level, state.agent_loudness_vs_baseline_db)
 
+    def _count(self, by: str) -> None:
+        self.interruptions[by] = self.interruptions.get(by, 0) + 1
+        self._show_count()
+
+    def _show_count(self) -> None:
+        self.window.set_interruptions(sum(self.interruptions.values()), self.interruptions.get("agent", 0))
+
+    def _already_counted(self, event: Event) -> bool:
+        """An agent's talk-over the pause cue already counted (the cue comes while it lasts)."""
+        if event["by"] != "agent":
+            return False
+        for t_s in self._told_talkovers_t:
+            if event["t"] <= t_s <= event["t"] + event["overlap_s"] + 0.5:
+                self._told_talkovers_t.remove(t_s)
+                return True
+        return False
+
     def on_call_end(self, call: FinishedCall) -> None:
         self._note.emit(call.note)
 
     def _show_event(self, event: Event, arrived_s: float | None) -> None:
         kind = event["type"]
         if kind == "call":
-            self.interruptions = {}
-            self.window.set_interruptions(0, 0)
+            self.interruptions, self._told_talkovers_t = {}, []
+            self._show_count()
             self.window.clear_note()
-        elif kind == "interruption":
-            self.interruptions[event["by"]] = self.interruptions.get(event["by"], 0) + 1
-            self.window.set_interruptions(sum(self.interruptions.values()), self.interruptions.get("agent", 0))
+        elif kind == "interruption" and not self._already_counted(event):
+            self._count(event["by"])
         elif kind == "cue":
+            if event.get("reason_key") == "talking_over":  # counted now, not when the overlap ends
+                self._told_talkovers_t.append(event["t"])
+                self._count("agent")
             self.window.show_cue(event["cue"], self.window.texts.reason(event))
             self.window.repaint()  # painted now, not at the next idle moment: this is "shown"
-        else:
+        elif kind != "interruption":
             return
         if arrived_s is not None:
             self.latency.record(kind, arrived_s, time.perf_counter())

@@ -13,6 +13,7 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QGraphicsOpacityEffect,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -30,8 +31,8 @@ REASON_MIN_HEIGHT = 48
 RLM = "\u200f"
 """Right-to-left mark: fixes the paragraph direction of RTL text that starts with digits."""
 FADE_MS = 800
-LOUDNESS_RANGE_DB = (-6.0, 12.0)
-"""Agent loudness meter span, dB relative to their own baseline."""
+LOUDNESS_RANGE_DB = (-12.0, 12.0)
+"""Agent loudness meter span, dB relative to their own baseline (0, their usual, in the middle)."""
 
 
 class CueWindow(QWidget):
@@ -76,8 +77,9 @@ class CueWindow(QWidget):
         self._hold = QTimer(self, singleShot=True, interval=int(cue_visible_s * 1000))
         self._hold.timeout.connect(self._start_fade)
 
-        self.anger_meter = _meter()
-        self.loudness_meter = _meter()
+        self.anger_meter = Meter((0.0, 1.0), ("0", "0.5", "1"), "0.00")
+        low_db, high_db = LOUDNESS_RANGE_DB
+        self.loudness_meter = Meter(LOUDNESS_RANGE_DB, (f"{low_db:+.0f}", "0", f"{high_db:+.0f} dB"), "+88.8 dB")
         self.interruptions = QLabel("0")
         self.interruptions.setFont(_font(12, bold=True))
         meters = QGridLayout()
@@ -139,12 +141,8 @@ class CueWindow(QWidget):
             self._idle()
 
     def set_meters(self, customer_anger: float, agent_vs_baseline_db: float) -> None:
-        self.anger_meter.setValue(round(100 * min(max(customer_anger, 0.0), 1.0)))
-        self.anger_meter.setFormat(f"{customer_anger:.2f}")
-        low, high = LOUDNESS_RANGE_DB
-        clipped = min(max(agent_vs_baseline_db, low), high)
-        self.loudness_meter.setValue(round(100 * (clipped - low) / (high - low)))
-        self.loudness_meter.setFormat(f"{agent_vs_baseline_db:+.1f} dB")
+        self.anger_meter.show_value(customer_anger, f"{customer_anger:.2f}")
+        self.loudness_meter.show_value(agent_vs_baseline_db, f"{agent_vs_baseline_db:+.1f} dB")
 
     def set_interruptions(self, total: int, by_agent: int) -> None:
         self.interruptions.setText(
@@ -191,12 +189,48 @@ class CueWindow(QWidget):
         self.panel.setPalette(palette)
 
 
-def _meter() -> QProgressBar:
-    bar = QProgressBar()
-    bar.setRange(0, 100)
-    bar.setTextVisible(True)
-    bar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    return bar
+class Meter(QWidget):
+    """A bar with its scale under it and its value beside it, in dark text on the window's
+    background (never on the bar, where it would vanish at some fill levels)."""
+
+    def __init__(self, span: tuple[float, float], scale: tuple[str, str, str], widest_value: str) -> None:
+        """``scale``: the texts at the span's start, middle and end."""
+        super().__init__()
+        self.span = span
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 100)
+        self.bar.setTextVisible(False)
+        self.bar.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.bar.setMaximumHeight(14)
+        self.value = QLabel("")
+        self.value.setFont(_font(10, bold=True))
+        self.value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.value.setMinimumWidth(self.value.fontMetrics().horizontalAdvance(widest_value) + 4)
+        ticks = QHBoxLayout()
+        ticks.setContentsMargins(0, 0, 0, 0)
+        for text, align in zip(
+            scale, (Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignHCenter, Qt.AlignmentFlag.AlignRight)
+        ):
+            tick = QLabel(text)
+            tick.setFont(_font(7))
+            tick.setAlignment(align)
+            tick.setStyleSheet("color: #6c757d")
+            ticks.addWidget(tick, 1)
+        column = QVBoxLayout()
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.bar)
+        column.addLayout(ticks)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addLayout(column, 1)
+        row.addWidget(self.value)
+
+    def show_value(self, value: float, text: str) -> None:
+        """Fill the bar to ``value`` (clipped to the span) and show ``text`` (the true value)."""
+        low, high = self.span
+        self.bar.setValue(round(100 * (min(max(value, low), high) - low) / (high - low)))
+        self.value.setText(text)
 
 
 def _font(point_size: int, bold: bool = False) -> QFont:

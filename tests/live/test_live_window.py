@@ -70,7 +70,6 @@ def test_cue_from_the_listener_thread_is_shown_then_fades(qapp: QApplication) ->
     window.show()
     window.set_call_state(armed=True, in_call=True)
     window.set_meters(0.62, 4.5)
-    window.set_interruptions(3, 2)
     _show_from_listener_thread(qapp, window, sink, PAUSE_EVENT)
 
     image = window.grab().toImage()
@@ -79,7 +78,7 @@ def test_cue_from_the_listener_thread_is_shown_then_fades(qapp: QApplication) ->
     assert window.cue_title.text() == "PAUSE"
     assert window.cue_reason.text() == PAUSE_EVENT["reason"]
     assert _colour_at(image, window.panel, window, 4, 4) == CUES[CueKind.PAUSE].colour
-    assert window.interruptions.text() == "3, 2 by you"
+    assert window.interruptions.text() == "1, 1 by you"  # PAUSE says so: the talk-over is counted at once
     assert len(latency.samples_ms("cue")) == 1
 
     flags = window.windowFlags()
@@ -90,6 +89,21 @@ def test_cue_from_the_listener_thread_is_shown_then_fades(qapp: QApplication) ->
     _wait(qapp, lambda: window.current_cue is None, timeout_s=0.3 + FADE_MS / 1000 + 2)
     assert _colour_at(window.grab().toImage(), window.panel, window, 4, 4) == IDLE_COLOUR
     assert window.cue_title.text() == "Listening"
+
+
+def test_a_talk_over_is_counted_once_when_its_pause_cue_comes(qapp: QApplication) -> None:
+    window = CueWindow(load_texts("en"))
+    sink = QtSink(window, LatencyLog())
+    for event in (
+        {"t": 0.0, "type": "call", "started_utc": "2026-12-05T10:00:00.000+00:00"},
+        PAUSE_EVENT,  # decided at 6.9 s, while the agent's talk-over from 6.27 s lasts
+        {"t": 6.27, "type": "interruption", "by": "agent", "overlap_s": 1.05},  # the same talk-over, ended
+        {"t": 12.0, "type": "interruption", "by": "customer", "overlap_s": 0.6},
+        {"t": 20.0, "type": "interruption", "by": "agent", "overlap_s": 0.4},  # within the pause cue's cool-down
+    ):
+        sink.on_event(event, None)
+        qapp.processEvents()
+    assert window.interruptions.text() == "3, 2 by you"
 
 
 def test_the_post_call_note_is_shown_after_the_call_until_the_next_one(qapp: QApplication) -> None:
@@ -126,7 +140,7 @@ def test_call_button_ends_and_starts_calls(qapp: QApplication) -> None:
 
 def _bar_fill_sides(window: CueWindow, image: QImage) -> tuple[str, str]:
     """Colours near the two ends of the anger meter (filled to 70%)."""
-    bar = window.anger_meter
+    bar = window.anger_meter.bar
     y = bar.height() // 2
     return (_colour_at(image, bar, window, 6, y), _colour_at(image, bar, window, bar.width() - 6, y))
 
@@ -147,7 +161,7 @@ def test_persian_is_laid_out_right_to_left(qapp: QApplication, language: str) ->
     rtl = language == "fa"
     assert (window.layoutDirection() == Qt.LayoutDirection.RightToLeft) == rtl
     assert window.cue_title.text() == ("مکث کنید" if rtl else "PAUSE")
-    bar_x = window.anger_meter.mapTo(window, QPoint(0, 0)).x()
+    bar_x = window.anger_meter.bar.mapTo(window, QPoint(0, 0)).x()
     meter_label = next(
         w for w in window.findChildren(type(window.cue_title)) if w.text() == texts.label("customer_anger")
     )
@@ -156,6 +170,26 @@ def test_persian_is_laid_out_right_to_left(qapp: QApplication, language: str) ->
     filled, empty = (end, start) if rtl else (start, end)
     assert filled != empty, "the meter is filled from the reading start"
     assert QColor(empty).lightness() > QColor(filled).lightness()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_meter_values_are_readable_at_every_value_in_every_language(qapp: QApplication, language: str) -> None:
+    """Each meter's value is whole, in dark text beside its bar (not on it), with a scale."""
+    window = CueWindow(load_texts(language))
+    window.show()
+    for anger, loudness_db in ((0.0, -30.0), (0.62, 4.5), (1.0, 0.0), (0.999, 88.8), (0.05, -6.0)):
+        window.set_meters(anger, loudness_db)
+        qapp.processEvents()
+        image = window.grab().toImage()
+        for meter, text in ((window.anger_meter, f"{anger:.2f}"), (window.loudness_meter, f"{loudness_db:+.1f} dB")):
+            label = meter.value
+            assert label.text() == text
+            assert label.fontMetrics().horizontalAdvance(text) <= label.contentsRect().width(), (language, text)
+            assert not label.geometry().intersects(meter.bar.geometry())
+            assert QColor(_colour_at(image, label, window, 1, 1)).lightness() > 200  # dark text on a light ground
+            ticks = [w.text() for w in meter.findChildren(type(label)) if w is not label]
+            assert len(ticks) == 3 and all(ticks)
+    window.grab().save(str(ARTIFACTS / f"meters-{language}.png"))
 
 
 def test_every_language_has_every_text() -> None:
