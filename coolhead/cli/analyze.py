@@ -15,7 +15,7 @@ from coolhead.cli.stt_options import add_stt_options, plan_stt
 from coolhead.events import Event
 from coolhead.report.console import summary_lines
 from coolhead.report.summary import TABLE_COLUMNS
-from coolhead.run.batch import UP_TO_DATE, CallOutputs, CallResult, RunSettings, analyse_call, run_calls
+from coolhead.run.batch import BUSY, UP_TO_DATE, CallOutputs, CallResult, RunSettings, analyse_call, run_calls
 from coolhead.run.sources import CallSource, find_calls, read_list
 from coolhead.sinks.partial import PartialFile
 from coolhead.sinks.timeline import describe
@@ -119,10 +119,12 @@ def run(args: argparse.Namespace) -> int:
         print(line)
     failed = sum(r.status == "failed" for r in results)
     resumed = sum(r.status == UP_TO_DATE for r in results)
+    busy = sum(r.status == BUSY for r in results)
     if len(calls) > 1:
         print(
-            f"{len(calls) - failed} of {len(calls)} calls analysed, {failed} failed"
+            f"{len(calls) - failed - busy} of {len(calls)} calls analysed, {failed} failed"
             + (f" ({resumed} up to date, not redone; --force redoes them)" if resumed else "")
+            + (f"; {busy} left to another run analysing them now" if busy else "")
         )
     if args.out:
         _write_batch_files(Path(args.out), rows, outputs, calls)
@@ -188,7 +190,7 @@ def _batch(
 
 def _report(result: CallResult, say_note: Callable[[str], None], say_error: Callable[[str], None]) -> None:
     """The call's notes and error, one line each."""
-    for message in result.notes:
+    for message in result.notes + ([result.error] if result.status == BUSY else []):
         say_note(message)
     if result.status == "failed":
         say_error(result.error)
@@ -232,6 +234,6 @@ def _write_batch_files(
         if o.report is not None and o.report.exists()
     }
     for name, text in (("summary.csv", table.getvalue()), ("index.html", index_html(rows, hrefs))):
-        out = PartialFile(out_dir / name)
+        out = PartialFile(out_dir / name, wait=True)  # another run's batch files: after it
         out.write(text)
         out.commit()

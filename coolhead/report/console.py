@@ -21,8 +21,8 @@ def summary_lines(rows: list[dict[str, object]]) -> list[str]:
     ]
     for row in rows:
         name = printable(str(row["call"]))
-        if row["status"] == "failed":
-            lines.append(f"{name:<{width}}  failed: {row['error']}")
+        if row["status"] != "ok":
+            lines.append(f"{name:<{width}}  {row['status']}: {row['error']}")
             continue
         cues = ", ".join(f"{row[f'cues_{kind}']} {kind}" for kind in CueKind if row[f"cues_{kind}"]) or "-"
         peak = row["customer_anger_peak"]

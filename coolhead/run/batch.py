@@ -31,11 +31,13 @@ from coolhead.report.summary import CallSummary, SummaryBuilder, summarise, tabl
 from coolhead.run.replay import replay_call
 from coolhead.run.sources import CallSource, input_stamp, local_copy
 from coolhead.sinks.jsonl import PartialJsonlWriter, iter_events
-from coolhead.sinks.partial import PartialFile
+from coolhead.sinks.partial import OutputBusy, PartialFile
 from coolhead.sinks.rttm import write_rttm
 from coolhead.sinks.vtt import VttWriter
 
 UP_TO_DATE = "up to date"
+BUSY = "busy"
+"""Another run is analysing the call into the same outputs now: left to it."""
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,8 @@ class RunSettings:
 class CallResult:
     source: CallSource
     status: str
-    """``done``, ``up to date`` (resumed: outputs already made) or ``failed``."""
+    """``done``, ``up to date`` (resumed: outputs already made), ``busy`` (another run is making
+    them) or ``failed``."""
     error: str = ""
     notes: list[str] = field(default_factory=list)
     audio_s: float = 0.0
@@ -130,6 +133,8 @@ def analyse_call(
         return _replay(source, outputs, settings, stamp, on_event, speed)
     except BrokenPipeError:
         raise  # stdout closed (`| head`): not a problem of this call
+    except OutputBusy as exc:
+        return CallResult(source, BUSY, str(exc), row=table_row(source.display_name, None, BUSY, str(exc)))
     except AudioError as exc:
         error = str(exc)
     except OSError as exc:
