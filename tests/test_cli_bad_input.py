@@ -167,3 +167,21 @@ def test_a_nan_stretch_stops_the_call_at_its_first_sample_keeping_everything_bef
     speech_ends = [e["end"] for e in events if e["type"] == "speech"]
     assert speech_ends and 4.0 < max(speech_ends) <= 4.25  # the talk up to the bad sample, closed there
     assert not events_path.exists()
+
+
+def test_conflicting_or_ignored_options_are_errors(tmp_path: Path, talkover_call: Path) -> None:
+    call, out = str(talkover_call), str(tmp_path / "out")
+    for args, words in (
+        ((call, "--force"), "--force redoes calls"),
+        ((call, "--out", out, "--jobs", "2", "--speed", "5"), "cannot be combined with --jobs"),
+        ((call, "--out", out, "--scheduler", "tcp://127.0.0.1:1", "--jobs", "2"), "--speed and --jobs are for this"),
+        ((call, "--scheduler", "tcp://127.0.0.1:1"), "--scheduler needs --out DIR"),
+        ((call, "--vtt", str(tmp_path / "c.vtt"), "--no-stt"), "cannot be combined with --no-stt"),
+        ((call, "--out", out, "--jobs", "0"), "--jobs must be at least 1"),
+        ((), "no calls given"),
+    ):
+        result = run_cli("analyze", *args)
+        assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr, (args, result)
+    for bad in ("0", "-1", "nan", "inf", "fast"):
+        result = run_cli("analyze", call, "--speed", bad)
+        assert result.returncode == 2 and "argument --speed" in result.stderr

@@ -60,9 +60,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--out", metavar="DIR", help="write each call's events, RTTM and report, and the batch summary, here"
     )
-    p.add_argument(
-        "--jobs", type=int, default=_cores(), metavar="N", help=f"calls analysed at once (default: {_cores()} cores)"
-    )
+    p.add_argument("--jobs", type=int, metavar="N", help=f"calls analysed at once (default: every core, {_cores()})")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the calls on this Dask cluster")
     p.add_argument("--force", action="store_true", help="redo calls whose outputs are up to date")
     p.add_argument(
@@ -136,12 +134,18 @@ def _option_problem(args: argparse.Namespace, given: list[str]) -> str:
         return "no calls given: name files, folders or URLs, or --list FILE"
     if args.out and (args.events or args.vtt):
         return "--out DIR writes NAME.jsonl (and NAME.vtt) per call; it cannot be combined with --events or --vtt"
-    if args.jobs < 1:
+    if args.jobs is not None and args.jobs < 1:
         return f"--jobs must be at least 1, got {args.jobs}"
-    if args.scheduler and args.speed:
-        return "--speed paces calls in this process; it cannot be combined with --scheduler"
+    if args.scheduler and (args.speed or args.jobs):
+        return "--scheduler runs calls on the cluster's workers; --speed and --jobs are for this machine"
+    if args.speed and args.jobs:
+        return "--speed paces calls one after another in this process; it cannot be combined with --jobs"
     if args.scheduler and not args.out:
         return "--scheduler needs --out DIR (a folder every worker can write): workers write the outputs"
+    if args.force and not args.out:
+        return "--force redoes calls whose outputs in --out DIR are up to date; without --out every call is analysed"
+    if args.vtt and args.no_stt:
+        return "--vtt writes what was said; it cannot be combined with --no-stt"
     return ""
 
 
@@ -174,7 +178,8 @@ def _batch(
         if args.speed:
             found = (analyse_call(c, o, settings, args.force, speed=args.speed) for c, o in zip(calls, outputs))
         else:
-            found = run_calls(list(zip(calls, outputs)), settings, args.jobs, args.scheduler, args.force)
+            jobs = args.jobs or _cores()
+            found = run_calls(list(zip(calls, outputs)), settings, jobs, args.scheduler, args.force)
         for result in found:
             results.append(result)
             progress.done(result.audio_s, result.status == "failed")
