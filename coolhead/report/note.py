@@ -30,7 +30,9 @@ def post_call_note(summary: CallSummary, when: datetime | None) -> list[str]:
         else f"Call of {minutes} min {seconds:02d} s."
     ]
     customer = summary.customer
-    if customer.peak is None:
+    if summary.mono:
+        lines.append("Mono recording: both sides in one stream, so no anger level per speaker and no interruptions.")
+    elif customer.peak is None:
         lines.append("No customer speech was measured.")
     elif summary.heated:
         lines.append(

@@ -91,11 +91,14 @@ def _draw_call(fig: Figure, summary: CallSummary) -> None:
     for role, course in summary.anger.items():
         colour = ROLE_COLOURS.get(role, HEATED_COLOUR)
         width = 1.6 if role != "agent" else 1.1
-        anger.plot(*_series(course.t_s, course.level, duration_s), color=colour, lw=width)
+        if role != "mix":  # a mix's level follows who speaks, not how they feel: not drawn as anger
+            anger.plot(*_series(course.t_s, course.level, duration_s), color=colour, lw=width)
         loudness.plot(*_series(course.t_s, course.loudness_db, duration_s), color=colour, lw=width)
     anger.axhline(summary.heated_level, color=HEATED_COLOUR, lw=1.0, ls="--")
     anger.set_ylim(0.0, 1.0)
     anger.set_ylabel("anger 0..1")
+    if summary.mono:
+        anger.text(0.5, 0.5, "mono recording: no anger level per speaker", transform=anger.transAxes, ha="center")
     loudness.axhline(0.0, color="#ced4da", lw=1.0)
     low_db, high_db = loudness.get_ylim()
     loudness.set_ylim(min(low_db, -6.0), max(high_db, 6.0))

@@ -87,9 +87,13 @@ class CallSummary:
 
     @property
     def customer(self) -> AngerCourse:
-        """The customer's anger (a mono call's mixed stream stands in for the customer)."""
-        role = "customer" if "customer" in self.anger else "mix"
-        return self.anger.get(role, AngerCourse(np.zeros(0), np.zeros(0), np.zeros(0)))
+        """The customer's anger; none for a mono call: a mixed stream's level follows who is
+        speaking, not how they feel, so it never stands in for the customer's."""
+        return self.anger.get("customer", AngerCourse(np.zeros(0), np.zeros(0), np.zeros(0)))
+
+    @property
+    def mono(self) -> bool:
+        return self.roles == ("mix",)
 
     @property
     def anger_onset_s(self) -> float | None:
