@@ -1,7 +1,8 @@
-"""``coolhead models pull`` and ``models list`` under stress: concurrent pulls, broken archives,
-slow and stalled servers, hostile catalogs, a blocked cache, SIGTERM/SIGKILL, and environment
-variables naming huge or odd trees. A local HTTP server on 127.0.0.1 serves zips built here;
-nothing reaches the internet."""
+"""``coolhead models pull`` and ``models list``: a plain pull that the resolver then finds, and
+under stress: concurrent pulls, broken, truncated and escaping archives, unreachable, slow and
+stalled servers, unknown names, bad and hostile catalogs, a blocked cache, SIGTERM/SIGKILL, and
+environment variables naming huge or odd trees; the shipped catalog names official URLs. A local
+HTTP server on 127.0.0.1 serves zips built here; nothing reaches the internet."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ import pytest
 from coolhead.models import resolve
 from coolhead.models.errors import ModelError
 from coolhead.models.pull import Pulled, load_catalog, pull
-from coolhead.models.resolve import ENV_VAR, LEGACY_ENV_VAR, ModelInfo
+from coolhead.models.resolve import ENV_VAR, LEGACY_ENV_VAR, ModelInfo, resolve_model
 from tests.conftest import ROOT, run_cli
 
 NAME = "vosk-model-small-xx-0.1"
@@ -57,7 +58,7 @@ class Route:
     body: bytes
     mode: str = "full"
     """full, slow (ten pieces over about half a second), trickle (a byte per ``TRICKLE_GAP_S``),
-    stall (ten bytes, then nothing)."""
+    cut (the first half, then hang up), stall (ten bytes, then nothing)."""
 
 
 class ModelServer(http.server.ThreadingHTTPServer):
@@ -95,6 +96,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self._pieces(route.body, len(route.body) // 10 + 1, 0.05)
         elif route.mode == "trickle":
             self._pieces(route.body, 1, TRICKLE_GAP_S)
+        elif route.mode == "cut":
+            self.wfile.write(route.body[: len(route.body) // 2])
         else:
             self._pieces(route.body[:10], 10, 0)
             self.server.closing.wait(60)
@@ -179,6 +182,19 @@ def _wait_for_temp(cache: Path, timeout_s: float = 20) -> None:
         time.sleep(0.05)
 
 
+def test_pull_unpacks_and_the_resolver_finds_it(tmp_path: Path, server: ModelServer, cache: Path) -> None:
+    result = run_cli("models", "pull", NAME, "--catalog", _serve(server, tmp_path, Route(GOOD_ZIP)))
+    assert result.returncode == 0, result.stderr
+    assert _entries(cache) == [NAME]
+    assert (cache / NAME / "am" / "final.mdl").read_bytes() == MODEL_FILES["am/final.mdl"]
+    found = resolve_model("xx", 16000)
+    assert found is not None and found.path == cache / NAME and found.source == "cache"
+    gone = _catalog(tmp_path, {NAME: _entry(server.url("/gone.zip"), GOOD_ZIP)})
+    again = run_cli("models", "pull", NAME, "--catalog", gone)
+    assert again.returncode == 0 and "ready" in again.stdout  # already there: no download
+    assert server.hits == Counter({"/m.zip": 1})
+
+
 def test_two_pulls_at_once_download_once(tmp_path: Path, server: ModelServer, cache: Path) -> None:
     catalog = _serve(server, tmp_path, Route(GOOD_ZIP, "slow"))
     first, second = (_popen_cli("models", "pull", NAME, "--catalog", catalog) for _ in range(2))
@@ -234,7 +250,11 @@ def _corrupt(body: bytes) -> bytes:
         (GOOD_ZIP, {"sha256": "0" * 64}, "checksum mismatch"),
         (GOOD_ZIP, {"size": len(GOOD_ZIP) + 1}, f"download cut off after {len(GOOD_ZIP)} of {len(GOOD_ZIP) + 1}"),
         (GOOD_ZIP, {"size": 100}, "download is larger than the expected 100 bytes"),
-        (_zip({"README": b"no model here"}), {}, "the archive holds no usable model (not a complete vosk model"),
+        (
+            _zip({"README": b"no model here"}),
+            {},
+            "the archive holds no usable model (not a complete vosk model: missing am/final.mdl",
+        ),
     ],
     ids=["empty-zip", "not-a-zip", "corrupt-zip", "checksum", "short", "long", "not-a-model"],
 )
@@ -244,6 +264,36 @@ def test_bad_downloads_are_one_line_and_leave_nothing(
     catalog = _serve(server, tmp_path, Route(body), **entry)
     result = run_cli("models", "pull", NAME, "--catalog", catalog)
     assert message in _one_line_error(result, f"{server.url('/m.zip')}: ")
+    assert _entries(cache) == []
+
+
+def test_truncated_download(tmp_path: Path, server: ModelServer, cache: Path) -> None:
+    """The server promises the whole zip (Content-Length) and hangs up halfway."""
+    catalog = load_catalog(_serve(server, tmp_path, Route(GOOD_ZIP, "cut")))
+    with pytest.raises(ModelError, match=rf"cut off after {len(GOOD_ZIP) // 2} of {len(GOOD_ZIP)} bytes"):
+        pull(NAME, cache, catalog)
+    assert _entries(cache) == []
+
+
+@pytest.mark.parametrize("escape", ["../../escape.txt", "../../../../../../escape.txt"], ids=["temp", "tmp_path"])
+def test_zip_entries_escaping_the_directory_are_refused(
+    tmp_path: Path, server: ModelServer, cache: Path, escape: str
+) -> None:
+    catalog = load_catalog(_serve(server, tmp_path, Route(_zip({escape: b"x", **MODEL_FILES}))))
+    with pytest.raises(ModelError, match="points outside the model directory"):
+        pull(NAME, cache, catalog)
+    assert not (tmp_path / "escape.txt").exists() and list(tmp_path.rglob("escape.txt")) == []
+    assert _entries(cache) == []
+
+
+def test_offline_is_a_clear_message(tmp_path: Path, server: ModelServer, cache: Path) -> None:
+    missing = _catalog(tmp_path, {NAME: _entry(server.url("/m.zip"), b"x" * 10)})
+    not_found = run_cli("models", "pull", NAME, "--catalog", missing)
+    _one_line_error(not_found, f"{server.url('/m.zip')}: server answered HTTP 404")
+    closed_port = "http://127.0.0.1:9/m.zip"  # discard port: nothing listens
+    offline = run_cli("models", "pull", NAME, "--catalog", _catalog(tmp_path, {NAME: _entry(closed_port, b"x" * 10)}))
+    line = _one_line_error(offline, f"{closed_port}: cannot download (").strip()
+    assert "offline?" in line and str(cache) in line
     assert _entries(cache) == []
 
 
@@ -308,6 +358,20 @@ def test_unreadable_catalogs(tmp_path: Path) -> None:
         load_catalog(_catalog(tmp_path, [1, 2]))  # type: ignore[arg-type]
     with pytest.raises(ModelError, match="cannot read model catalog: .*Is a directory"):
         load_catalog(tmp_path)
+
+
+def test_unknown_name_and_bad_catalog(tmp_path: Path, cache: Path) -> None:
+    result = run_cli("models", "pull", "vosk-model-nonesuch")
+    assert "unknown model 'vosk-model-nonesuch'; known: vosk-model-small-" in _one_line_error(result, "")
+    bad = tmp_path / "catalog.json"
+    bad.write_text("{not json")
+    _one_line_error(run_cli("models", "pull", NAME, "--catalog", str(bad)), f"{bad}: cannot read model catalog")
+
+
+def test_shipped_catalog_names_official_urls_with_checksums() -> None:
+    for entry in load_catalog().values():
+        assert entry.url.startswith("https://alphacephei.com/vosk/models/") and entry.url.endswith(f"{entry.name}.zip")
+        assert entry.size > 10_000_000 and len(entry.sha256) == 64
 
 
 @pytest.mark.parametrize("blocked", ["models", "coolhead"])
