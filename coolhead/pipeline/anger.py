@@ -27,6 +27,7 @@ from coolhead import events
 from coolhead.config import AngerConfig, Config, LogisticWeights, RaisedVoiceConfig
 from coolhead.events import Event
 from coolhead.pipeline.prosody import ProsodyTracker, ProsodyWindow
+from coolhead.pipeline.quantiles import percentiles
 from coolhead.pipeline.segments import SegmentState
 
 FEATURES = ("loudness_db", "f0_st", "f0_range_st", "tilt_db", "rate_sps", "flux")
@@ -135,7 +136,7 @@ class AngerScorer:
             values = self._history[: min(self._n_seen, len(self._history))]
             q = self._config.baseline_percentile
             if np.isfinite(values).all():
-                out = np.percentile(values, q, axis=0)
+                out = percentiles(values, q)
             else:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", RuntimeWarning)  # a feature never measured: NaN

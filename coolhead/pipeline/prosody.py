@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coolhead.config import ProsodyConfig
+from coolhead.pipeline.quantiles import percentiles
 
 ANALYSIS_RATE_HZ = 8000
 """F0 and tilt are computed at this rate (16 kHz input is decimated by 2)."""
@@ -245,7 +246,7 @@ def summarise_window(
     f0 = rng = None
     if n_voiced >= min_voiced_frames:
         st = 12.0 * np.log2(f0_hz[is_voiced])
-        lo, med, hi = np.percentile(st, (10, 50, 90))
+        lo, med, hi = percentiles(st, (10, 50, 90))
         f0, rng = float(2.0 ** (med / 12.0)), float(hi - lo)
         loudness_dbfs, tilt_db = loudness_dbfs[is_voiced], tilt_db[is_voiced]
     loudness_db = float(10.0 * np.log10(np.mean(10.0 ** (loudness_dbfs / 10.0))))
