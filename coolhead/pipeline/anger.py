@@ -210,6 +210,8 @@ class RoleAffect:
     def step(self, i: int, t_s: float, seg: SegmentState) -> list[Event]:
         """Frame ``i`` of the analysed block, starting at ``t_s``, as the segmenter left it
         (at the end of the call ``i`` is -1 and only a turn still open is closed)."""
+        if not (seg.in_speech or seg.ended_now):
+            return []  # between turns: nothing to measure, nothing to close
         if seg.started_now:
             self._turn_levels, self._turn_speech_s, self._turn_aroused_s = [], 0.0, 0.0
             self.state = dataclasses.replace(self.state, turn=None)

@@ -73,10 +73,11 @@ def yin_f0_hz(segments: np.ndarray, rate_hz: int, fmin_hz: float, fmax_hz: float
     spec_x = np.fft.rfft(x, n_fft)
     spec_head = np.fft.rfft(x[:, :width], n_fft)
     cross = np.fft.irfft(np.conj(spec_head) * spec_x, n_fft)[:, : tau_max + 2]
-    energy = np.concatenate([np.zeros((n, 1)), np.cumsum(x * x, axis=1)], axis=1)
+    energy = np.zeros((n, length + 1))
+    np.cumsum(x * x, axis=1, out=energy[:, 1:])
     lags = np.arange(tau_max + 2)
     e_head = energy[:, width : width + 1]
-    e_lag = energy[:, lags + width] - energy[:, lags]
+    e_lag = energy[:, width : width + tau_max + 2] - energy[:, : tau_max + 2]
     diff = np.maximum(e_head + e_lag - 2.0 * cross, 0.0)
     cum = np.cumsum(diff[:, 1:], axis=1)
     cmnd = np.ones_like(diff)
