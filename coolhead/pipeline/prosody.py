@@ -181,6 +181,18 @@ class NucleusDetector:
         self._peak_voiced = False
         self._rising = False
 
+    def run(self, band_db: np.ndarray, voiced: np.ndarray) -> np.ndarray:
+        """``step`` through consecutive frames; which confirm a nucleus. A silent frame after a
+        silent one changes nothing, so those are skipped."""
+        silent = np.isnan(band_db)
+        changes = ~silent
+        changes[1:] |= ~silent[:-1]
+        changes[:1] = True
+        levels, is_voiced = band_db.tolist(), voiced.tolist()
+        found = np.zeros(len(band_db), bool)
+        found[[i for i in np.flatnonzero(changes).tolist() if self.step(levels[i], is_voiced[i])]] = True
+        return found
+
     def step(self, band_db: float, voiced: bool) -> bool:
         """Advance one frame (``band_db`` NaN = silence); True if a nucleus is confirmed now."""
         if band_db != band_db:  # silence: ends any peak in progress
@@ -295,9 +307,7 @@ class ProsodyTracker:
     def analyse(self, frames: np.ndarray, loudness_dbfs: np.ndarray, speech: np.ndarray) -> None:
         """Per-frame features of the next block (``speech``: raw VAD decision per frame)."""
         p = self._frames(frames, speech)
-        voiced = np.isfinite(p.f0_hz)
-        step = self._nuclei.step
-        nuclei = [step(b, v) for b, v in zip(p.band_db.tolist(), voiced.tolist())]
+        nuclei = self._nuclei.run(p.band_db, np.isfinite(p.f0_hz))
         self._block = np.column_stack([loudness_dbfs, p.f0_hz, p.tilt_db, p.flux, nuclei, speech])
 
     def step(self, i: int, in_speech: bool, turn_started: bool, turn_ended: bool) -> ProsodyWindow | None:
