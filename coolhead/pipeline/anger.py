@@ -27,6 +27,7 @@ from coolhead import events
 from coolhead.config import AngerConfig, Config, LogisticWeights, RaisedVoiceConfig
 from coolhead.events import Event
 from coolhead.pipeline.prosody import ProsodyTracker, ProsodyWindow
+from coolhead.pipeline.quantiles import percentiles
 from coolhead.pipeline.segments import SegmentState
 
 FEATURES = ("loudness_db", "f0_st", "f0_range_st", "tilt_db", "rate_sps", "flux")
@@ -135,7 +136,7 @@ class AngerScorer:
             values = self._history[: min(self._n_seen, len(self._history))]
             q = self._config.baseline_percentile
             if np.isfinite(values).all():
-                out = np.percentile(values, q, axis=0)
+                out = percentiles(values, q)
             else:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", RuntimeWarning)  # a feature never measured: NaN
@@ -210,6 +211,8 @@ class RoleAffect:
     def step(self, i: int, t_s: float, seg: SegmentState) -> list[Event]:
         """Frame ``i`` of the analysed block, starting at ``t_s``, as the segmenter left it
         (at the end of the call ``i`` is -1 and only a turn still open is closed)."""
+        if not (seg.in_speech or seg.ended_now):
+            return []  # between turns: nothing to measure, nothing to close
         if seg.started_now:
             self._turn_levels, self._turn_speech_s, self._turn_aroused_s = [], 0.0, 0.0
             self.state = dataclasses.replace(self.state, turn=None)

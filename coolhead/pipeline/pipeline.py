@@ -78,18 +78,28 @@ class Pipeline:
         for stage in self.stages:
             stage.analyse(block)
         out: list[Event] = []
+        frame = None
         for i in range(len(frames[self.roles[0]])):
-            out.extend(self._step(Frame(self._t_s, i, block)))
+            frame = Frame(self._t_s, i, block)
+            out.extend(self._step(frame))
             self._t_s += self.frame_s
+        if frame is not None:
+            self._publish(frame)
         return out
 
     def flush(self) -> list[Event]:
         """End of the call: close open segments, talk-overs and utterances."""
-        return self._step(Frame(self._t_s - self.frame_s, -1, None, final=True))
+        frame = Frame(self._t_s - self.frame_s, -1, None, final=True)
+        out = self._step(frame)
+        self._publish(frame)
+        return out
 
     def _step(self, frame: Frame) -> list[Event]:
         out: list[Event] = []
         for stage in self.stages:
             out.extend(stage.step(frame))
-        self.state = CallState(frame.talkover, frame.speakers)
         return out
+
+    def _publish(self, frame: Frame) -> None:
+        """``state`` after the latest frame (only read between feeds, so not built at every frame)."""
+        self.state = CallState(frame.talkover, frame.speakers)

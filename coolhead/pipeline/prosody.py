@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coolhead.config import ProsodyConfig
+from coolhead.pipeline.quantiles import percentiles
 
 ANALYSIS_RATE_HZ = 8000
 """F0 and tilt are computed at this rate (16 kHz input is decimated by 2)."""
@@ -72,10 +73,11 @@ def yin_f0_hz(segments: np.ndarray, rate_hz: int, fmin_hz: float, fmax_hz: float
     spec_x = np.fft.rfft(x, n_fft)
     spec_head = np.fft.rfft(x[:, :width], n_fft)
     cross = np.fft.irfft(np.conj(spec_head) * spec_x, n_fft)[:, : tau_max + 2]
-    energy = np.concatenate([np.zeros((n, 1)), np.cumsum(x * x, axis=1)], axis=1)
+    energy = np.zeros((n, length + 1))
+    np.cumsum(x * x, axis=1, out=energy[:, 1:])
     lags = np.arange(tau_max + 2)
     e_head = energy[:, width : width + 1]
-    e_lag = energy[:, lags + width] - energy[:, lags]
+    e_lag = energy[:, width : width + tau_max + 2] - energy[:, : tau_max + 2]
     diff = np.maximum(e_head + e_lag - 2.0 * cross, 0.0)
     cum = np.cumsum(diff[:, 1:], axis=1)
     cmnd = np.ones_like(diff)
@@ -179,6 +181,18 @@ class NucleusDetector:
         self._peak_voiced = False
         self._rising = False
 
+    def run(self, band_db: np.ndarray, voiced: np.ndarray) -> np.ndarray:
+        """``step`` through consecutive frames; which confirm a nucleus. A silent frame after a
+        silent one changes nothing, so those are skipped."""
+        silent = np.isnan(band_db)
+        changes = ~silent
+        changes[1:] |= ~silent[:-1]
+        changes[:1] = True
+        levels, is_voiced = band_db.tolist(), voiced.tolist()
+        found = np.zeros(len(band_db), bool)
+        found[[i for i in np.flatnonzero(changes).tolist() if self.step(levels[i], is_voiced[i])]] = True
+        return found
+
     def step(self, band_db: float, voiced: bool) -> bool:
         """Advance one frame (``band_db`` NaN = silence); True if a nucleus is confirmed now."""
         if band_db != band_db:  # silence: ends any peak in progress
@@ -245,7 +259,7 @@ def summarise_window(
     f0 = rng = None
     if n_voiced >= min_voiced_frames:
         st = 12.0 * np.log2(f0_hz[is_voiced])
-        lo, med, hi = np.percentile(st, (10, 50, 90))
+        lo, med, hi = percentiles(st, (10, 50, 90))
         f0, rng = float(2.0 ** (med / 12.0)), float(hi - lo)
         loudness_dbfs, tilt_db = loudness_dbfs[is_voiced], tilt_db[is_voiced]
     loudness_db = float(10.0 * np.log10(np.mean(10.0 ** (loudness_dbfs / 10.0))))
@@ -293,9 +307,7 @@ class ProsodyTracker:
     def analyse(self, frames: np.ndarray, loudness_dbfs: np.ndarray, speech: np.ndarray) -> None:
         """Per-frame features of the next block (``speech``: raw VAD decision per frame)."""
         p = self._frames(frames, speech)
-        voiced = np.isfinite(p.f0_hz)
-        step = self._nuclei.step
-        nuclei = [step(b, v) for b, v in zip(p.band_db.tolist(), voiced.tolist())]
+        nuclei = self._nuclei.run(p.band_db, np.isfinite(p.f0_hz))
         self._block = np.column_stack([loudness_dbfs, p.f0_hz, p.tilt_db, p.flux, nuclei, speech])
 
     def step(self, i: int, in_speech: bool, turn_started: bool, turn_ended: bool) -> ProsodyWindow | None:

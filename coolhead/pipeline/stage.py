@@ -8,7 +8,8 @@ returns the events it decided. The call's end is one last ``Frame`` with ``final
 
 Each stage keeps its streaming state explicit and starts afresh with ``reset()`` (silero-vad's
 ``VADIterator``). What the cue window reads is the ``CallState`` the pipeline publishes after
-each frame: values the stages wrote into the frame, never the stages' own objects.
+each chunk, of its latest frame: values the stages wrote into the frame, never the stages' own
+objects.
 
 A new stage is one class with these three methods and one line in ``build_stages``
 (coolhead/pipeline/pipeline.py).

@@ -7,7 +7,7 @@ components themselves know nothing of frames or stages and are tested on their o
 
 from __future__ import annotations
 
-import dataclasses
+import copy
 
 from coolhead import events
 from coolhead.config import Config
@@ -51,15 +51,18 @@ class SegmentStage(Stage):
     def reset(self) -> None:
         config, roles, frame_s = self._args
         self._segmenters = {r: SpeechSegmenter(config.vad, frame_s) for r in roles}
+        self._voiced: dict[str, list[bool]] = {}
+        """The block's VAD decisions per role, as Python bools (cheaper to step through)."""
+
+    def analyse(self, block: Block) -> None:
+        self._voiced = {r: block.voiced[r].tolist() for r in self._segmenters}
 
     def step(self, frame: Frame) -> list[Event]:
         if frame.final:
             frame.segments = {r: s.close() for r, s in self._segmenters.items()}
         else:
-            assert frame.block is not None
-            frame.segments = {
-                r: s.step(frame.t_s, bool(frame.block.voiced[r][frame.index])) for r, s in self._segmenters.items()
-            }
+            i = frame.index
+            frame.segments = {r: s.step(frame.t_s, self._voiced[r][i]) for r, s in self._segmenters.items()}
         return [events.speech(r, s.start_s, s.last_voiced_end_s) for r, s in frame.segments.items() if s.ended_now]
 
 
@@ -102,7 +105,7 @@ class TurnStage(Stage):
     def step(self, frame: Frame) -> list[Event]:
         out = self._turns.step(frame.t_s, frame.segments)
         talk = self._turns.talkover
-        frame.talkover = dataclasses.replace(talk) if talk is not None else None
+        frame.talkover = copy.copy(talk) if talk is not None else None
         return out
 
 

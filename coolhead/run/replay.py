@@ -15,8 +15,12 @@ from coolhead.pipeline import Pipeline
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.run.feed import run_chunks
 
-REPLAY_CHUNK_S = 0.48
-"""Replay feeds bigger chunks than live capture; the events do not depend on the chunk size."""
+REPLAY_CHUNK_S = 3.84
+"""Replay feeds bigger chunks than live capture (128 frames of 30 ms: the per-chunk work of every
+stage is shared by more frames); the events do not depend on the chunk size."""
+PACED_CHUNK_S = 0.48
+"""A paced replay (a demo, a stand-in for a live call) feeds smaller chunks, so events come about
+as soon as they would live."""
 
 
 def paced(chunks: Iterable[Chunk], speed: float) -> Iterator[Chunk]:
@@ -64,7 +68,7 @@ def replay_call(
     def until_problem() -> Iterator[Chunk]:
         """The file's chunks up to a bad stretch; the call then ends there (pipeline flushed)."""
         try:
-            yield from read_chunks(info, rate_hz, REPLAY_CHUNK_S)
+            yield from read_chunks(info, rate_hz, PACED_CHUNK_S if speed else REPLAY_CHUNK_S)
         except AudioError as exc:
             problem.append(exc)
 
