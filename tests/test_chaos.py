@@ -63,6 +63,24 @@ def _popen(folder: Path, out: Path) -> subprocess.Popen:
     return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
+def _no_process_left_writing(out: Path, timeout_s: float = 10.0) -> None:
+    """The killed run's worker processes ended with it (none waits forever as an orphan)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        left = [p for p in Path("/proc").glob("[0-9]*") if str(out).encode() in _cmdline(p)]
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.1)
+    assert not left, f"worker processes outlived the killed run: {left}"
+
+
+def _cmdline(proc: Path) -> bytes:
+    try:
+        return (proc / "cmdline").read_bytes()
+    except OSError:
+        return b""
+
+
 @pytest.mark.slow
 def test_kill_and_two_runs_at_once_end_with_every_good_call_as_a_clean_run_gives_it(
     tmp_path: Path, talkover_call: Path
@@ -85,6 +103,7 @@ def test_kill_and_two_runs_at_once_end_with_every_good_call_as_a_clean_run_gives
         time.sleep(0.02)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=30)
+    _no_process_left_writing(out)
     assert 10 <= len(list(out.rglob("*.jsonl"))) < len(good), "killed half-way"
     runs = [_popen(folder, out), _popen(folder, out)]
     outputs = [run.communicate(timeout=600) for run in runs]

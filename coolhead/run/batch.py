@@ -11,9 +11,12 @@ output put in place, so a killed batch leaves no call that looks finished and is
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import hashlib
 import json
+import os
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
@@ -35,6 +38,7 @@ from coolhead.sinks.partial import OutputBusy, PartialFile
 from coolhead.sinks.rttm import write_rttm
 from coolhead.sinks.vtt import VttWriter
 
+PR_SET_PDEATHSIG = 1
 UP_TO_DATE = "up to date"
 BUSY = "busy"
 """Another run is analysing the call into the same outputs now: left to it."""
@@ -248,11 +252,22 @@ def run_calls(
         with Client(scheduler) as client:
             yield from _on_executor(client.get_executor(pure=False), calls, settings, force)
     elif jobs > 1 and len(calls) > 1:
-        with ProcessPoolExecutor(min(jobs, len(calls))) as pool:
+        with ProcessPoolExecutor(min(jobs, len(calls)), initializer=_end_with_parent, initargs=(os.getpid(),)) as pool:
             yield from _on_executor(pool, calls, settings, force)
     else:
         for source, outputs in calls:
             yield analyse_call(source, outputs, settings, force)
+
+
+def _end_with_parent(parent_pid: int) -> None:
+    """A local worker process ends when the batch's process is killed (SIGKILL leaves no orphans
+    waiting forever; Linux's parent-death signal, elsewhere a no-op)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent_pid:  # it died before the signal was set up
+        os._exit(1)
 
 
 def _on_executor(
