@@ -13,12 +13,14 @@ from pathlib import Path
 from coolhead.bench.calls import make_long_call
 
 _MEASURED = (
-    "import json, resource, sys\n"
+    "import json, re, sys\n"
     "from coolhead.cli.main import main\n"
     "rc = main(sys.argv[1:])\n"
-    "print(json.dumps({'rc': rc, 'peak_rss_mb': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}),"
-    " file=sys.stderr)\n"
+    "hwm_kb = int(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1))\n"
+    "print(json.dumps({'rc': rc, 'peak_rss_mb': hwm_kb / 1024}), file=sys.stderr)\n"
 )
+"""``analyze`` with its own peak RSS printed last: VmHWM, which exec resets (ru_maxrss does not:
+it would report the benchmark process's own peak, Whisper models included)."""
 
 
 def run_analyze(call: Path, *args: str) -> dict[str, float]:
