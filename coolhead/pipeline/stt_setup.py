@@ -4,6 +4,7 @@ from a resolved model to the ``SpeechToText`` a pipeline runs."""
 from __future__ import annotations
 
 from coolhead.config import Config
+from coolhead.models.errors import ModelError
 from coolhead.models.resolve import ModelInfo, no_model_message, resolve_model
 from coolhead.pipeline.phrases import PhraseBook
 from coolhead.pipeline.stt import SpeechToText, SttBackend
@@ -28,6 +29,9 @@ def model_for_run(config: Config, model_arg: str | None = None) -> tuple[ModelIn
     model = resolve_model(config.stt.language, config.pipeline.sample_rate, model_arg, config.stt.model)
     if model is None:
         return None, no_model_message(config.stt.language)
+    language = config.stt.language
+    if model.kind == "whisper" and model.lang == "en" and language.split("-")[0].lower() != "en":
+        raise ModelError(f"{model.path}: an English-only Whisper model cannot transcribe '{language}'")
     return model, f"speech-to-text: {model.kind} model '{model.name or model.path.name}' ({model.lang}, {model.source})"
 
 
