@@ -4,8 +4,6 @@ cluster), print a timeline or progress and a summary, write event streams and re
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -14,10 +12,8 @@ from coolhead.cli.common import add_config_option, error, load_config, note, pos
 from coolhead.cli.stt_options import add_stt_options, plan_stt
 from coolhead.events import Event
 from coolhead.report.console import summary_lines
-from coolhead.report.summary import TABLE_COLUMNS
 from coolhead.run.batch import BUSY, UP_TO_DATE, CallOutputs, CallResult, RunSettings, analyse_call, run_calls
 from coolhead.run.sources import CallSource, find_calls, read_list
-from coolhead.sinks.partial import PartialFile
 from coolhead.sinks.timeline import describe
 from coolhead.ui.progress import BatchProgress
 
@@ -226,19 +222,12 @@ def _output_problem(inputs: list[Path], outputs: list[CallOutputs]) -> str:
 def _write_batch_files(
     out_dir: Path, rows: list[dict[str, object]], outputs: list[CallOutputs], calls: list[CallSource]
 ) -> None:
-    """``summary.csv`` (one row per call) and ``index.html`` (every report, sortable) in ``out_dir``."""
-    from coolhead.report.html import index_html
+    """``summary.csv`` and ``index.html`` in ``out_dir``, linking the reports that exist."""
+    from coolhead.report.batch_files import write_batch_files
 
-    table = io.StringIO()
-    writer = csv.DictWriter(table, TABLE_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
     hrefs = {
         call.display_name: o.report.relative_to(out_dir).as_posix()
         for call, o in zip(calls, outputs)
         if o.report is not None and o.report.exists()
     }
-    for name, text in (("summary.csv", table.getvalue()), ("index.html", index_html(rows, hrefs))):
-        out = PartialFile(out_dir / name, wait=True)  # another run's batch files: after it
-        out.write(text)
-        out.commit()
+    write_batch_files(out_dir, rows, hrefs)

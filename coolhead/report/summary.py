@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from coolhead.config import Config
 from coolhead.cue_kinds import CueKind
 from coolhead.events import Event
 
@@ -170,6 +171,11 @@ class SummaryBuilder:
         self.words: list[Event] = []
         self.end_s = 0.0
 
+    @classmethod
+    def for_config(cls, config: Config) -> SummaryBuilder:
+        """Heated at the cue policy's ``restate_level``, calm again below ``anger.aroused_level``."""
+        return cls(config.cues.restate_level, config.anger.aroused_level)
+
     def add(self, e: Event) -> None:
         kind = e["type"]
         self.end_s = max(self.end_s, e["t"], e.get("end") or 0.0)
@@ -214,7 +220,15 @@ class SummaryBuilder:
 
 def summarise(events: Iterable[Event], heated_level: float, calm_level: float) -> CallSummary:
     """The figures of one call's events (``SummaryBuilder``)."""
-    builder = SummaryBuilder(heated_level, calm_level)
+    return _built(SummaryBuilder(heated_level, calm_level), events)
+
+
+def summarise_call(events: Iterable[Event], config: Config) -> CallSummary:
+    """The figures of one call's events with the run's levels (``SummaryBuilder.for_config``)."""
+    return _built(SummaryBuilder.for_config(config), events)
+
+
+def _built(builder: SummaryBuilder, events: Iterable[Event]) -> CallSummary:
     for event in events:
         builder.add(event)
     return builder.summary()

@@ -18,7 +18,7 @@ import json
 import os
 import signal
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,7 +30,7 @@ from coolhead.config import Config
 from coolhead.events import Event, printable
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.pipeline.stt_setup import model_for_run, speech_to_text
-from coolhead.report.summary import CallSummary, SummaryBuilder, summarise, table_row
+from coolhead.report.summary import CallSummary, SummaryBuilder, summarise_call, table_row
 from coolhead.run.replay import replay_call
 from coolhead.run.sources import CallSource, input_stamp, local_copy
 from coolhead.sinks.jsonl import PartialJsonlWriter, iter_events
@@ -112,10 +112,6 @@ def _speech_to_text(settings: RunSettings) -> SpeechToText | None:
     return _STT[key]
 
 
-def summary_of(events: Iterable[Event], config: Config) -> CallSummary:
-    return summarise(events, config.cues.restate_level, config.anger.aroused_level)
-
-
 def analyse_call(
     source: CallSource,
     outputs: CallOutputs,
@@ -158,7 +154,7 @@ def _replay(
 ) -> CallResult:
     config = settings.config
     result = CallResult(source, "done")
-    collected = SummaryBuilder(config.cues.restate_level, config.anger.aroused_level)
+    collected = SummaryBuilder.for_config(config)
     started = time.process_time()
     with local_copy(source.location) as path:
         info = probe_call(path, settings.agent_channel)
@@ -232,7 +228,7 @@ def _up_to_date(outputs: CallOutputs, stamp: dict[str, object]) -> bool:
 
 def _resumed(source: CallSource, outputs: CallOutputs, settings: RunSettings) -> CallResult:
     assert outputs.events is not None
-    summary = summary_of(iter_events(outputs.events), settings.config)
+    summary = summarise_call(iter_events(outputs.events), settings.config)
     return CallResult(source, UP_TO_DATE, row=table_row(source.display_name, summary))
 
 

@@ -17,7 +17,7 @@ from coolhead.events import ROLES, Event
 from coolhead.pipeline import Pipeline
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.report.note import post_call_note
-from coolhead.report.summary import summarise
+from coolhead.report.summary import summarise_call
 from coolhead.sinks.jsonl import JsonlWriter, iter_events
 
 
@@ -94,9 +94,7 @@ class LiveCall:
         if self.wav is not None:
             self.wav.close()
         self.writer.close()
-        summary = summarise(
-            iter_events(self.events_path), self.config.cues.restate_level, self.config.anger.aroused_level
-        )
+        summary = summarise_call(iter_events(self.events_path), self.config)
         note = post_call_note(summary, self.started)
         note_path = self.events_path.with_suffix(".note.txt")
         note_path.write_text("\n".join(note) + "\n", encoding="utf-8")
