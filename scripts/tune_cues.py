@@ -67,7 +67,6 @@ def simulate(events: list[Event], config: Config) -> list[Event]:
         for role in ("agent", "customer")
     }
     speakers = {"agent": SpeakerAnger(), "customer": SpeakerAnger()}
-    state = CallState(speakers=speakers)
     turns = {
         role: sorted((e["t"], e["end"]) for e in events if e["type"] == "speech" and e["speaker"] == role)
         for role in speakers
@@ -84,7 +83,7 @@ def simulate(events: list[Event], config: Config) -> list[Event]:
         role, s = e["speaker"], speakers[e["speaker"]]
         if is_end:
             if role in current and current[role][0] == e["start"]:
-                s.last_turn, s.turn = s.turn, None
+                speakers[role] = replace(s, last_turn=s.turn, turn=None)
                 del current[role]
         else:
             start = next((a for a, b in turns[role] if a <= t_s <= b + 1e-6), t_s)
@@ -100,13 +99,17 @@ def simulate(events: list[Event], config: Config) -> list[Event]:
             level = anger.smooth(anger.log_odds(departure), new_s)
             raised = raised_voice.smooth(raised_voice.log_odds(departure), new_s)
             aroused = level >= config.anger.aroused_level
-            s.level, s.raised_level = level, raised
-            s.aroused.update(aroused, t_s, new_s)
-            s.raised.update(raised >= config.raised_voice.raised_level, t_s, new_s)
             levels.append(level)
             current[role] = (start, speech_s + new_s, aroused_s + (new_s if aroused else 0.0), levels)
-            s.turn = TurnAnger(start, t_s, speech_s + new_s, max(levels), current[role][2])
-        cues += policy.step(t_s, state)
+            speakers[role] = replace(
+                s,
+                level=level,
+                raised_level=raised,
+                aroused=s.aroused.updated(aroused, t_s, new_s),
+                raised=s.raised.updated(raised >= config.raised_voice.raised_level, t_s, new_s),
+                turn=TurnAnger(start, t_s, speech_s + new_s, max(levels), current[role][2]),
+            )
+        cues += policy.step(t_s, CallState(speakers=dict(speakers)))
     return cues
 
 
