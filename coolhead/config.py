@@ -193,6 +193,15 @@ class AngerConfig(LogisticWeights):
     """...which weighs as much as this many of the speaker's own windows in their tilt baseline."""
     smoothing_s: Annotated[float, _between(0.0, 600.0)] = 2.0
     """Time constant (seconds of the speaker's speech) over which window scores are smoothed."""
+    rise_spreads: Annotated[float, _between(0.0, 100.0, above=True)] = 2.5
+    """An aroused window has *risen* when its (smoothed) log-odds stand this many spreads above
+    the median of the speaker's earlier windows in the call (spread: 1.4826 x their median
+    absolute deviation): anger judged against the speaker's own usual level, so a speaker whose
+    anger scores lower than another's is still heard, and a lively one is not taken for angry..."""
+    rise_min_spread: Annotated[float, _between(0.0, 100.0, above=True)] = 1.0
+    """...with a spread of at least this (log-odds)..."""
+    rise_min_windows: Annotated[int, _between(1, 100_000)] = 6
+    """...once the speaker has this many earlier windows."""
     loudness_cap_db: Annotated[float, _between(0.0, 100.0, above=True)] = 15.0
     f0_cap_st: Annotated[float, _between(0.0, 100.0, above=True)] = 10.0
     f0_range_cap_st: Annotated[float, _between(0.0, 100.0, above=True)] = 10.0
@@ -265,8 +274,10 @@ class CuesConfig:
     restate_level: Share = 0.9
     """A customer turn is heated when its anger level reaches at least this..."""
     restate_min_speech_s: Seconds = 1.0
-    """...and it held at least this much speech at or above ``anger.aroused_level``; ``restate``
-    as soon as the first turn of a heated run is heated (not waiting for it to end)..."""
+    """...and it held at least this much speech at or above ``anger.aroused_level``; or when it
+    held this much speech that has *risen* above the customer's own usual level
+    (``anger.rise_spreads``). ``restate`` as soon as the first turn of a heated run is heated
+    (not waiting for it to end)..."""
     restate_cooldown_s: Seconds = 10.0
     """...at most once per this many seconds."""
     transfer_heated_turns: Annotated[int, _between(1, 1000)] = 3

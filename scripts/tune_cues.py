@@ -32,7 +32,14 @@ from coolhead.config import Config  # noqa: E402
 from coolhead.evaluation import metrics  # noqa: E402
 from coolhead.evaluation.truth import Truth  # noqa: E402
 from coolhead.events import Event  # noqa: E402
-from coolhead.pipeline.anger import CAP_KEYS, FEATURES, SmoothedLogistic, SpeakerAnger, TurnAnger  # noqa: E402
+from coolhead.pipeline.anger import (  # noqa: E402
+    CAP_KEYS,
+    FEATURES,
+    RiseTracker,
+    SmoothedLogistic,
+    SpeakerAnger,
+    TurnAnger,
+)
 from coolhead.pipeline.cues import CallState, CuePolicy  # noqa: E402
 from scripts.build_emotion_calls import replayed_calls, replayed_conditions  # noqa: E402
 
@@ -41,6 +48,7 @@ ESCALATION_GRID = {
     "aroused_level": (0.6, 0.7, 0.8),
     "restate_level": (0.8, 0.85, 0.9, 0.95),
     "restate_min_speech_s": (0.5, 1.0, 1.5),
+    "rise_spreads": (2.0, 2.5, 3.0, 4.0),
 }
 """Settings the escalation cues (restate, transfer) depend on."""
 LOWER_VOICE_GRID = {
@@ -63,6 +71,7 @@ def simulate(events: list[Event], config: Config) -> list[Event]:
         role: (
             SmoothedLogistic(config.anger, caps, config.anger.smoothing_s),
             SmoothedLogistic(config.raised_voice, caps, config.raised_voice.smoothing_s),
+            RiseTracker(config.anger),
         )
         for role in ("agent", "customer")
     }
@@ -76,38 +85,38 @@ def simulate(events: list[Event], config: Config) -> list[Event]:
         + [(end, 1, {"speaker": role, "start": start}) for role, spans in turns.items() for start, end in spans],
         key=lambda x: (x[0], x[1]),
     )
-    current: dict[str, tuple[float, float, float, list[float]]] = {}
-    """Per role: start of the current turn, its speech so far, its aroused speech, its levels."""
     cues: list[Event] = []
     for t_s, is_end, e in timeline:
         role, s = e["speaker"], speakers[e["speaker"]]
         if is_end:
-            if role in current and current[role][0] == e["start"]:
+            if s.turn is not None and s.turn.start_s == e["start"]:
                 speakers[role] = replace(s, last_turn=s.turn, turn=None)
-                del current[role]
         else:
             start = next((a for a, b in turns[role] if a <= t_s <= b + 1e-6), t_s)
-            if role not in current or current[role][0] != start:
-                current[role] = (start, 0.0, 0.0, [])
-                new_s = FIRST_WINDOW_S
-            else:
-                new_s = INTERVAL_S
-            _, speech_s, aroused_s, levels = current[role]
-            departures = e["departures"]
-            departure = np.array([departures[k] or 0.0 for k in FEATURES])
-            anger, raised_voice = scores[role]
+            turn = s.turn if s.turn is not None and s.turn.start_s == start else None
+            new_s = INTERVAL_S if turn is not None else FIRST_WINDOW_S
+            departure = np.array([e["departures"][k] or 0.0 for k in FEATURES])
+            anger, raised_voice, rise_tracker = scores[role]
             level = anger.smooth(anger.log_odds(departure), new_s)
             raised = raised_voice.smooth(raised_voice.log_odds(departure), new_s)
+            rise = rise_tracker.update(anger.smoothed_log_odds)
             aroused = level >= config.anger.aroused_level
-            levels.append(level)
-            current[role] = (start, speech_s + new_s, aroused_s + (new_s if aroused else 0.0), levels)
+            risen = aroused and rise is not None and rise >= config.anger.rise_spreads
+            turn = turn or TurnAnger(start, t_s, 0.0, 0.0, 0.0)
             speakers[role] = replace(
                 s,
                 level=level,
                 raised_level=raised,
                 aroused=s.aroused.updated(aroused, t_s, new_s),
                 raised=s.raised.updated(raised >= config.raised_voice.raised_level, t_s, new_s),
-                turn=TurnAnger(start, t_s, speech_s + new_s, max(levels), current[role][2]),
+                turn=TurnAnger(
+                    start,
+                    t_s,
+                    turn.speech_s + new_s,
+                    max(turn.peak_level, level),
+                    turn.aroused_s + new_s * aroused,
+                    turn.risen_s + new_s * risen,
+                ),
             )
         cues += policy.step(t_s, CallState(speakers=dict(speakers)))
     return cues
@@ -145,6 +154,7 @@ def with_setting(setting: dict[str, float], base: Config) -> Config:
     config.anger, config.raised_voice = replace(base.anger), replace(base.raised_voice)
     config.anger.smoothing_s = setting["smoothing_s"]
     config.anger.aroused_level = setting["aroused_level"]
+    config.anger.rise_spreads = setting["rise_spreads"]
     config.raised_voice.smoothing_s = setting["raised_smoothing_s"]
     config.raised_voice.raised_level = setting["raised_level"]
     config.cues = replace(
@@ -200,6 +210,7 @@ def main() -> int:
         "aroused_level": base.anger.aroused_level,
         "restate_level": base.cues.restate_level,
         "restate_min_speech_s": base.cues.restate_min_speech_s,
+        "rise_spreads": base.anger.rise_spreads,
         "raised_smoothing_s": base.raised_voice.smoothing_s,
         "raised_level": base.raised_voice.raised_level,
         "lower_voice_min_s": base.cues.lower_voice_min_s,

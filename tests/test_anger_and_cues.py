@@ -7,7 +7,7 @@ import dataclasses
 import numpy as np
 
 from coolhead.config import AngerConfig, CuesConfig, RaisedVoiceConfig
-from coolhead.pipeline.anger import FEATURES, AngerScorer, SpeakerAnger, Stretch, TurnAnger
+from coolhead.pipeline.anger import FEATURES, AngerScorer, RiseTracker, SpeakerAnger, Stretch, TurnAnger
 from coolhead.pipeline.cues import CallState, CuePolicy
 from coolhead.pipeline.prosody import ProsodyWindow
 
@@ -223,6 +223,32 @@ def test_a_turn_that_was_never_heated_while_it_lasted_cannot_raise_a_restate_mid
     assert policy.step(13.0, state) == []
     state = _set(state, "customer", turn=TurnAnger(10.0, 13.0, 3.0, 0.8, 3.0))  # never hot enough
     assert policy.step(13.0, state) == []
+
+
+def test_a_rise_is_judged_against_the_speakers_own_spread() -> None:
+    """The same step up in log-odds is a clear rise for a steady speaker and none for a lively one;
+    nothing is judged before ``rise_min_windows`` earlier windows."""
+    config = AngerConfig()
+    rng = np.random.default_rng(3)
+    steady, lively = RiseTracker(config), RiseTracker(config)
+    for k in range(30):
+        rise_steady = steady.update(-2.0 + rng.normal(0, 0.3))
+        rise_lively = lively.update(-2.0 + rng.normal(0, 2.0))
+        assert (rise_steady is None) == (k < config.rise_min_windows)
+    assert steady.update(1.0) >= config.rise_spreads  # 3 log-odds up, spread at its 1.0 floor
+    assert lively.update(1.0) < config.rise_spreads
+
+
+def test_a_customer_risen_above_their_own_usual_level_is_restated_below_the_absolute_bar() -> None:
+    """Anger that scores under ``restate_level`` for this speaker still gets ``restate`` once
+    enough of the turn has risen well above their usual level; less of it does not."""
+    config = CuesConfig()
+    policy, state = CuePolicy(config), _state()
+    short = TurnAnger(10.0, 12.0, 2.0, 0.8, 2.0, risen_s=config.restate_min_speech_s - 0.5)
+    assert policy.step(12.0, _set(state, "customer", turn=short)) == []
+    risen = dataclasses.replace(short, end_s=12.5, risen_s=config.restate_min_speech_s)
+    cues = policy.step(12.5, _set(state, "customer", turn=risen))
+    assert [(e["cue"], e["reason_key"]) for e in cues] == [("restate", "customer_getting_angry")]
 
 
 def test_cue_kinds_are_declared_once_and_every_language_has_each() -> None:

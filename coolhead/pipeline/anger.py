@@ -51,6 +51,9 @@ class TurnAnger:
     """Highest (smoothed) anger level reached in the turn."""
     aroused_s: float
     """Speech in the turn with the level at or above ``aroused_level``."""
+    risen_s: float = 0.0
+    """Speech in the turn that was aroused *and* had risen above the speaker's usual level
+    (``RiseTracker``)."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +113,38 @@ class SmoothedLogistic:
         share = 1.0 - math.exp(-new_s / self._smoothing_s) if self._smoothing_s > 0 else 1.0  # 0: no smoothing
         self._z = z if self._z is None else self._z + share * (z - self._z)
         return _logistic(self._z)
+
+    @property
+    def smoothed_log_odds(self) -> float | None:
+        """The smoothed log-odds behind the latest score (None before any window)."""
+        return self._z
+
+
+class RiseTracker:
+    """How far a speaker's smoothed anger log-odds stand above their own usual level in this call:
+    (z - median of their earlier windows) / spread, the spread being 1.4826 x the median absolute
+    deviation of those windows, at least ``rise_min_spread``. Relative to the speaker, so one
+    whose anger scores lower than another's (a quieter style, another language) still rises, and
+    one whose calm speech is lively needs more to rise."""
+
+    def __init__(self, config: AngerConfig) -> None:
+        self._min_spread = config.rise_min_spread
+        self._min_windows = config.rise_min_windows
+        self._history = np.full(config.baseline_windows, np.nan)
+        self._n_seen = 0
+
+    def update(self, z: float) -> float | None:
+        """Rise of window log-odds ``z`` in spreads over the earlier windows (None while there are
+        fewer than ``rise_min_windows``); then ``z`` joins them."""
+        rise = None
+        if self._n_seen >= self._min_windows:
+            past = self._history[: min(self._n_seen, len(self._history))]
+            median = float(np.median(past))
+            mad = float(np.median(np.abs(past - median)))
+            rise = (z - median) / max(1.4826 * mad, self._min_spread)
+        self._history[self._n_seen % len(self._history)] = z
+        self._n_seen += 1
+        return rise
 
 
 class AngerScorer:
@@ -175,6 +210,12 @@ class AngerScorer:
         raised = self._raised.smooth(self._raised.log_odds(departure), window.new_s)
         return self._anger.smooth(z, window.new_s), raised, departure
 
+    @property
+    def anger_log_odds(self) -> float:
+        """The smoothed log-odds behind the latest anger level (0.0 before any window)."""
+        z = self._anger.smoothed_log_odds
+        return 0.0 if z is None else z
+
 
 def _logistic(z: float) -> float:
     """1 / (1 + e^-z); a score below -700 (settings' extreme weights) is 0 rather than an overflow."""
@@ -202,8 +243,10 @@ class RoleAffect:
         self._raised_level = config.raised_voice.raised_level
         self._prosody = ProsodyTracker(config.prosody, rate_hz, frame_len, frame_s)
         self._scorer = AngerScorer(config.anger, config.raised_voice)
+        self._rise = RiseTracker(config.anger)
+        self._rise_spreads = config.anger.rise_spreads
         self._turn_levels: list[float] = []
-        self._turn_speech_s = self._turn_aroused_s = 0.0
+        self._turn_speech_s = self._turn_aroused_s = self._turn_risen_s = 0.0
 
     def analyse(self, frames: np.ndarray, loudness_dbfs: np.ndarray, speech: np.ndarray) -> None:
         self._prosody.analyse(frames, loudness_dbfs, speech)
@@ -214,7 +257,7 @@ class RoleAffect:
         if not (seg.in_speech or seg.ended_now):
             return []  # between turns: nothing to measure, nothing to close
         if seg.started_now:
-            self._turn_levels, self._turn_speech_s, self._turn_aroused_s = [], 0.0, 0.0
+            self._turn_levels, self._turn_speech_s, self._turn_aroused_s, self._turn_risen_s = [], 0.0, 0.0, 0.0
             self.state = dataclasses.replace(self.state, turn=None)
         window = self._prosody.step(i, seg.in_speech, seg.started_now, seg.ended_now)
         out: list[Event] = []
@@ -222,7 +265,14 @@ class RoleAffect:
         if window is not None:
             out.extend(self._score(end_s, window))
             if self._turn_levels:
-                turn = TurnAnger(seg.start_s, end_s, self._turn_speech_s, max(self._turn_levels), self._turn_aroused_s)
+                turn = TurnAnger(
+                    seg.start_s,
+                    end_s,
+                    self._turn_speech_s,
+                    max(self._turn_levels),
+                    self._turn_aroused_s,
+                    self._turn_risen_s,
+                )
                 self.state = dataclasses.replace(self.state, turn=turn)
         if seg.ended_now:
             last_turn = self.state.turn if self.state.turn is not None else self.state.last_turn
@@ -258,8 +308,11 @@ class RoleAffect:
             aroused=s.aroused.updated(level >= self._aroused_level, end_s, interval_s),
             raised=s.raised.updated(raised >= self._raised_level, end_s, interval_s),
         )
+        rise = self._rise.update(self._scorer.anger_log_odds)
         if level >= self._aroused_level:
             self._turn_aroused_s += interval_s
+            if rise is not None and rise >= self._rise_spreads:
+                self._turn_risen_s += interval_s
         self._turn_levels.append(level)
         self._turn_speech_s += interval_s
         out.append(

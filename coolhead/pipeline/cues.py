@@ -97,7 +97,10 @@ class CuePolicy:
         return [self._say(t_s, CueKind.LOWER_VOICE, key, seconds=round(agent.raised.speech_s))]
 
     def _heated(self, turn: TurnAnger) -> bool:
-        return turn.peak_level >= self.config.restate_level and turn.aroused_s >= self.config.restate_min_speech_s
+        """Hot enough for long enough, or risen well above the customer's own usual level."""
+        c = self.config
+        hot = turn.peak_level >= c.restate_level and turn.aroused_s >= c.restate_min_speech_s
+        return hot or turn.risen_s >= c.restate_min_speech_s
 
     def _restate(self, t_s: float, turn: TurnAnger, reason_key: str) -> list[Event]:
         """Restate once per run of heated customer turns, as soon as a turn of it is heated."""
