@@ -221,7 +221,16 @@ class RaisedVoiceConfig(LogisticWeights):
     """
 
     raised_level: Share = 0.95
-    """At or above this score the voice counts as raised."""
+    """At or above this score the voice counts as raised..."""
+    rise_level: Share = 0.7
+    """...and so it does at or above this score when the score's log-odds also stand
+    ``rise_spreads`` spreads above the median of the speaker's earlier windows (as
+    ``anger.rise_spreads``): a voice raised well above the agent's own usual..."""
+    rise_spreads: Annotated[float, _between(0.0, 100.0, above=True)] = 4.0
+    rise_min_spread: Annotated[float, _between(0.0, 100.0, above=True)] = 1.0
+    """...with a spread of at least this (log-odds)..."""
+    rise_min_windows: Annotated[int, _between(1, 100_000)] = 20
+    """...once the speaker has this many earlier windows (10 s of speech)."""
     smoothing_s: Annotated[float, _between(0.0, 600.0)] = 1.5
     """Time constant (seconds of the speaker's speech) over which window scores are smoothed
     (shorter than the anger level's: a raised voice is told while it is still raised)."""

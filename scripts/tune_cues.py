@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import sys
+from bisect import bisect_left
 from dataclasses import replace
 from pathlib import Path
 from statistics import median
@@ -35,7 +36,7 @@ from coolhead.events import Event  # noqa: E402
 from coolhead.pipeline.anger import (  # noqa: E402
     CAP_KEYS,
     FEATURES,
-    RiseTracker,
+    RiseJudge,
     SmoothedLogistic,
     SpeakerAnger,
     TurnAnger,
@@ -55,6 +56,7 @@ LOWER_VOICE_GRID = {
     "raised_smoothing_s": (0.8, 1.5, 2.5),
     "raised_level": (0.8, 0.85, 0.9, 0.95),
     "lower_voice_min_s": (1.0, 1.5, 2.0),
+    "raised_rise_spreads": (3.0, 4.0, 5.0),
 }
 """Settings lower_voice depends on (besides whether the customer is aroused)."""
 FIRST_WINDOW_S = Config().prosody.first_after_s
@@ -71,7 +73,7 @@ def simulate(events: list[Event], config: Config) -> list[Event]:
         role: (
             SmoothedLogistic(config.anger, caps, config.anger.smoothing_s),
             SmoothedLogistic(config.raised_voice, caps, config.raised_voice.smoothing_s),
-            RiseTracker(config.anger),
+            RiseJudge(config.anger, config.raised_voice),
         )
         for role in ("agent", "customer")
     }
@@ -85,6 +87,7 @@ def simulate(events: list[Event], config: Config) -> list[Event]:
         + [(end, 1, {"speaker": role, "start": start}) for role, spans in turns.items() for start, end in spans],
         key=lambda x: (x[0], x[1]),
     )
+    windows = {role: [e["t"] for e in events if e["type"] == "prosody" and e["speaker"] == role] for role in speakers}
     cues: list[Event] = []
     for t_s, is_end, e in timeline:
         role, s = e["speaker"], speakers[e["speaker"]]
@@ -94,21 +97,20 @@ def simulate(events: list[Event], config: Config) -> list[Event]:
         else:
             start = next((a for a, b in turns[role] if a <= t_s <= b + 1e-6), t_s)
             turn = s.turn if s.turn is not None and s.turn.start_s == start else None
-            new_s = INTERVAL_S if turn is not None else FIRST_WINDOW_S
+            new_s = _new_speech_s(windows[role], t_s, start)
             departure = np.array([e["departures"][k] or 0.0 for k in FEATURES])
-            anger, raised_voice, rise_tracker = scores[role]
+            anger, raised_voice, rises = scores[role]
             level = anger.smooth(anger.log_odds(departure), new_s)
             raised = raised_voice.smooth(raised_voice.log_odds(departure), new_s)
-            rise = rise_tracker.update(anger.smoothed_log_odds)
+            risen, raised_up = rises.judge((anger.smoothed_log_odds, raised_voice.smoothed_log_odds), level, raised)
             aroused = level >= config.anger.aroused_level
-            risen = aroused and rise is not None and rise >= config.anger.rise_spreads
             turn = turn or TurnAnger(start, t_s, 0.0, 0.0, 0.0)
             speakers[role] = replace(
                 s,
                 level=level,
                 raised_level=raised,
                 aroused=s.aroused.updated(aroused, t_s, new_s),
-                raised=s.raised.updated(raised >= config.raised_voice.raised_level, t_s, new_s),
+                raised=s.raised.updated(raised_up, t_s, new_s),
                 turn=TurnAnger(
                     start,
                     t_s,
@@ -120,6 +122,17 @@ def simulate(events: list[Event], config: Config) -> list[Event]:
             )
         cues += policy.step(t_s, CallState(speakers=dict(speakers)))
     return cues
+
+
+def _new_speech_s(window_times_s: list[float], t_s: float, turn_start_s: float) -> float:
+    """About how much speech the window ending at ``t_s`` added (what the pipeline's
+    ``ProsodyWindow.new_s`` was): the time since the speaker's previous window in the turn, or
+    since the turn began, at most one interval (the first window waits ``first_after_s``)."""
+    k = bisect_left(window_times_s, t_s)
+    previous_s = window_times_s[k - 1] if k > 0 else None
+    if previous_s is None or previous_s < turn_start_s:
+        return min(FIRST_WINDOW_S, max(t_s - turn_start_s, INTERVAL_S / 2))
+    return min(INTERVAL_S, t_s - previous_s)
 
 
 def score(calls: list[tuple[list[Event], Truth]], config: Config) -> dict[str, float]:
@@ -157,6 +170,7 @@ def with_setting(setting: dict[str, float], base: Config) -> Config:
     config.anger.rise_spreads = setting["rise_spreads"]
     config.raised_voice.smoothing_s = setting["raised_smoothing_s"]
     config.raised_voice.raised_level = setting["raised_level"]
+    config.raised_voice.rise_spreads = setting["raised_rise_spreads"]
     config.cues = replace(
         config.cues,
         restate_level=setting["restate_level"],
@@ -214,6 +228,7 @@ def main() -> int:
         "raised_smoothing_s": base.raised_voice.smoothing_s,
         "raised_level": base.raised_voice.raised_level,
         "lower_voice_min_s": base.cues.lower_voice_min_s,
+        "raised_rise_spreads": base.raised_voice.rise_spreads,
     }
     escalation = sweep(sets, ESCALATION_GRID, defaults, base, "escalation")
     lower_voice = sweep(sets, LOWER_VOICE_GRID, defaults, base, "lower_voice")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 
 import numpy as np
 
 from coolhead.config import AngerConfig, CuesConfig, RaisedVoiceConfig
-from coolhead.pipeline.anger import FEATURES, AngerScorer, RiseTracker, SpeakerAnger, Stretch, TurnAnger
+from coolhead.pipeline.anger import FEATURES, AngerScorer, RiseJudge, RiseTracker, SpeakerAnger, Stretch, TurnAnger
 from coolhead.pipeline.cues import CallState, CuePolicy
 from coolhead.pipeline.prosody import ProsodyWindow
 
@@ -230,13 +231,26 @@ def test_a_rise_is_judged_against_the_speakers_own_spread() -> None:
     nothing is judged before ``rise_min_windows`` earlier windows."""
     config = AngerConfig()
     rng = np.random.default_rng(3)
-    steady, lively = RiseTracker(config), RiseTracker(config)
+    steady = RiseTracker(config.rise_min_spread, config.rise_min_windows)
+    lively = RiseTracker(config.rise_min_spread, config.rise_min_windows)
     for k in range(30):
         rise_steady = steady.update(-2.0 + rng.normal(0, 0.3))
         rise_lively = lively.update(-2.0 + rng.normal(0, 2.0))
-        assert (rise_steady is None) == (k < config.rise_min_windows)
+        assert (rise_steady is None) == (rise_lively is None) == (k < config.rise_min_windows)
     assert steady.update(1.0) >= config.rise_spreads  # 3 log-odds up, spread at its 1.0 floor
     assert lively.update(1.0) < config.rise_spreads
+
+
+def test_a_voice_raised_well_above_the_agents_usual_counts_below_the_absolute_bar() -> None:
+    """A raised-voice score of 0.8 (under ``raised_level``) counts as raised once the agent has
+    10 s of speech at their usual score to stand out from, not before."""
+    anger, raised = AngerConfig(), RaisedVoiceConfig()
+    judge = RiseJudge(anger, raised)
+    calm_z, raised_z = -3.0, math.log(0.8 / 0.2)
+    assert judge.judge((-1.0, raised_z), 0.27, 0.8) == (False, False)  # no history yet
+    for _ in range(raised.rise_min_windows):
+        assert judge.judge((-1.0, calm_z), 0.27, 0.05) == (False, False)
+    assert judge.judge((-1.0, raised_z), 0.27, 0.8) == (False, True)
 
 
 def test_a_customer_risen_above_their_own_usual_level_is_restated_below_the_absolute_bar() -> None:

@@ -127,10 +127,10 @@ class RiseTracker:
     whose anger scores lower than another's (a quieter style, another language) still rises, and
     one whose calm speech is lively needs more to rise."""
 
-    def __init__(self, config: AngerConfig) -> None:
-        self._min_spread = config.rise_min_spread
-        self._min_windows = config.rise_min_windows
-        self._history = np.full(config.baseline_windows, np.nan)
+    def __init__(self, min_spread: float, min_windows: int, max_windows: int = 240) -> None:
+        self._min_spread = min_spread
+        self._min_windows = min_windows
+        self._history = np.full(max(max_windows, min_windows), np.nan)
         self._n_seen = 0
 
     def update(self, z: float) -> float | None:
@@ -211,10 +211,32 @@ class AngerScorer:
         return self._anger.smooth(z, window.new_s), raised, departure
 
     @property
-    def anger_log_odds(self) -> float:
-        """The smoothed log-odds behind the latest anger level (0.0 before any window)."""
-        z = self._anger.smoothed_log_odds
-        return 0.0 if z is None else z
+    def log_odds(self) -> tuple[float, float]:
+        """The smoothed log-odds behind the latest anger level and raised-voice score."""
+        return self._anger.smoothed_log_odds or 0.0, self._raised.smoothed_log_odds or 0.0
+
+
+class RiseJudge:
+    """One speaker's rises: has the anger level *risen* (aroused, and ``anger.rise_spreads`` above
+    the speaker's usual), and is the voice raised (over ``raised_level``, or over ``rise_level``
+    and ``raised_voice.rise_spreads`` above the speaker's usual)?"""
+
+    def __init__(self, anger: AngerConfig, raised: RaisedVoiceConfig) -> None:
+        self._anger, self._raised = anger, raised
+        self._anger_rise = RiseTracker(anger.rise_min_spread, anger.rise_min_windows, anger.baseline_windows)
+        self._raised_rise = RiseTracker(raised.rise_min_spread, raised.rise_min_windows, anger.baseline_windows)
+
+    def judge(self, log_odds: tuple[float, float], level: float, raised: float) -> tuple[bool, bool]:
+        """(risen, raised) after a window with these smoothed log-odds (anger, raised voice) and
+        scores; the window then joins the speaker's history."""
+        a, r = self._anger, self._raised
+        anger_rise = self._anger_rise.update(log_odds[0])
+        raised_rise = self._raised_rise.update(log_odds[1])
+        risen = level >= a.aroused_level and anger_rise is not None and anger_rise >= a.rise_spreads
+        raised_up = raised >= r.raised_level or (
+            raised >= r.rise_level and raised_rise is not None and raised_rise >= r.rise_spreads
+        )
+        return risen, raised_up
 
 
 def _logistic(z: float) -> float:
@@ -240,11 +262,9 @@ class RoleAffect:
         self.state = SpeakerAnger()
         self._frame_s = frame_s
         self._aroused_level = config.anger.aroused_level
-        self._raised_level = config.raised_voice.raised_level
         self._prosody = ProsodyTracker(config.prosody, rate_hz, frame_len, frame_s)
         self._scorer = AngerScorer(config.anger, config.raised_voice)
-        self._rise = RiseTracker(config.anger)
-        self._rise_spreads = config.anger.rise_spreads
+        self._rises = RiseJudge(config.anger, config.raised_voice)
         self._turn_levels: list[float] = []
         self._turn_speech_s = self._turn_aroused_s = self._turn_risen_s = 0.0
 
@@ -298,6 +318,7 @@ class RoleAffect:
         if window.f0_hz is None:
             return out  # too little voiced speech to judge (or line noise that VAD let through)
         level, raised, departure = self._scorer.score(window)
+        risen, raised_up = self._rises.judge(self._scorer.log_odds, level, raised)
         interval_s = window.new_s
         s = self.state
         self.state = dataclasses.replace(
@@ -306,13 +327,12 @@ class RoleAffect:
             raised_level=raised,
             loudness_vs_baseline_db=float(departure[0]),
             aroused=s.aroused.updated(level >= self._aroused_level, end_s, interval_s),
-            raised=s.raised.updated(raised >= self._raised_level, end_s, interval_s),
+            raised=s.raised.updated(raised_up, end_s, interval_s),
         )
-        rise = self._rise.update(self._scorer.anger_log_odds)
         if level >= self._aroused_level:
             self._turn_aroused_s += interval_s
-            if rise is not None and rise >= self._rise_spreads:
-                self._turn_risen_s += interval_s
+        if risen:
+            self._turn_risen_s += interval_s
         self._turn_levels.append(level)
         self._turn_speech_s += interval_s
         out.append(
