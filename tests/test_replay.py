@@ -82,14 +82,16 @@ def test_flac_is_read(talkover_call: Path, tmp_path: Path) -> None:
     assert _kinds(_events(path)) == _kinds(_events(talkover_call))
 
 
-def test_mono_mix_is_one_stream_without_interruptions(talkover_call: Path, tmp_path: Path) -> None:
+def test_mono_mix_is_one_stream_without_interruptions_or_anger(talkover_call: Path, tmp_path: Path) -> None:
+    """A mix gets speech and prosody, but no anger level: it would follow who speaks."""
     audio, rate_hz = sf.read(talkover_call, dtype="float32")
     path = tmp_path / "mono.wav"
     sf.write(path, audio.mean(axis=1), rate_hz)
     events = _events(path)
     assert events[0]["roles"] == {"0": "mix"}
-    assert {e["speaker"] for e in events if e["type"] == "speech"} == {"mix"}
-    assert not [e for e in events if e["type"] == "interruption"]
+    assert {e["speaker"] for e in events if e["type"] in ("speech", "prosody")} == {"mix"}
+    assert not [e for e in events if e["type"] in ("interruption", "anger")]
+    assert {e["speaker"] for e in _events(talkover_call) if e["type"] == "anger"} == {"agent", "customer"}
 
 
 @pytest.mark.parametrize("chunk_s", [0.02, 0.0487, 1.3])

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+MIX_ROLE = "mix"
+"""Role of the single stream of a mono recording (both parties mixed)."""
+
 
 @dataclass(frozen=True)
 class Chunk:

@@ -12,11 +12,8 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from coolhead.audio.chunk import Chunk, float_to_int16
+from coolhead.audio.chunk import MIX_ROLE, Chunk, float_to_int16
 from coolhead.audio.resample import StreamResampler
-
-MIX_ROLE = "mix"
-"""Role of the single stream of a mono recording (both parties mixed)."""
 
 READ_BLOCK_S = 10.0
 MAX_BLOCK_FRAMES = 1 << 19

@@ -254,11 +254,15 @@ def features(window: ProsodyWindow) -> np.ndarray:
 class RoleAffect:
     """Prosody and anger of one role: turns frames into ``prosody`` and ``anger`` events.
 
-    ``state`` is the role's latest ``SpeakerAnger`` (a new object at every change).
+    ``state`` is the role's latest ``SpeakerAnger`` (a new object at every change). With
+    ``judge_anger`` off (a mono call's mixed stream) only ``prosody`` events come out.
     """
 
-    def __init__(self, role: str, config: Config, rate_hz: int, frame_len: int, frame_s: float) -> None:
+    def __init__(
+        self, role: str, config: Config, rate_hz: int, frame_len: int, frame_s: float, judge_anger: bool = True
+    ) -> None:
         self.role = role
+        self._judge_anger = judge_anger
         self.state = SpeakerAnger()
         self._frame_s = frame_s
         self._aroused_level = config.anger.aroused_level
@@ -315,7 +319,7 @@ class RoleAffect:
                 flux=r(window.flux, 4),
             )
         ]
-        if window.f0_hz is None:
+        if window.f0_hz is None or not self._judge_anger:
             return out  # too little voiced speech to judge (or line noise that VAD let through)
         level, raised, departure = self._scorer.score(window)
         risen, raised_up = self._rises.judge(self._scorer.log_odds, level, raised)

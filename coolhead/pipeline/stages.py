@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 
 from coolhead import events
+from coolhead.audio.chunk import MIX_ROLE
 from coolhead.config import Config
 from coolhead.events import Event
 from coolhead.pipeline.anger import RoleAffect
@@ -67,7 +68,11 @@ class SegmentStage(Stage):
 
 
 class AffectStage(Stage):
-    """Per role: prosody windows and the speaker-adaptive anger level (``prosody``, ``anger``)."""
+    """Per role: prosody windows and the speaker-adaptive anger level (``prosody``, ``anger``).
+
+    A mono recording's mixed stream gets prosody but no anger level: its baseline would mix two
+    voices, and the level would follow who is speaking, not how they feel.
+    """
 
     def __init__(self, config: Config, roles: tuple[str, ...], frame_s: float) -> None:
         self._args = config, roles, frame_s
@@ -77,7 +82,7 @@ class AffectStage(Stage):
         config, roles, frame_s = self._args
         rate_hz = config.pipeline.sample_rate
         frame_len = int(rate_hz * frame_s)
-        self._affect = {r: RoleAffect(r, config, rate_hz, frame_len, frame_s) for r in roles}
+        self._affect = {r: RoleAffect(r, config, rate_hz, frame_len, frame_s, judge_anger=r != MIX_ROLE) for r in roles}
 
     def analyse(self, block: Block) -> None:
         for role, affect in self._affect.items():

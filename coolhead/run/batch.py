@@ -25,7 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from coolhead import __version__
-from coolhead.audio.reader import MIX_ROLE, AudioError, probe_call
+from coolhead.audio.chunk import MIX_ROLE
+from coolhead.audio.reader import AudioError, probe_call
 from coolhead.config import Config
 from coolhead.events import Event, printable
 from coolhead.pipeline.stt import SpeechToText
@@ -167,8 +168,8 @@ def _replay(
                 event = {**event, "source": printable(source.location)} | ({"made_from": stamp} if stamp else {})
                 if event["roles"] == {"0": MIX_ROLE}:
                     result.notes.append(
-                        f"{printable(source.location)}: mono recording: one mixed stream; interruptions can't be "
-                        "attributed to agent or customer without speaker separation"
+                        f"{printable(source.location)}: mono recording: one mixed stream; without speaker separation "
+                        "no interruptions by side, no anger level and no cues"
                     )
             collected.add(event)
             if jsonl is not None:
