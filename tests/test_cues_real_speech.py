@@ -82,14 +82,16 @@ def test_the_anger_level_separates_angry_from_calm_turns(summaries: tuple[str, d
         assert s["anger_auc_customer"] > s["zscore_auc_customer"] + 0.05, (corpus, condition, s)
 
 
-@pytest.mark.parametrize("held_out_calls", ["ravdess"], indirect=True)
-def test_escalation_is_cued_on_the_english_speakers(summaries: tuple[str, dict[str, dict]]) -> None:
-    """Not on the Polish ones yet: nEMO escalation recall is far below target (docs/anger.md)."""
-    _, by_condition = summaries
+def test_escalation_is_cued(summaries: tuple[str, dict[str, dict]]) -> None:
+    """On the English speakers near target; on the Polish ones about half the onsets today (this
+    draw: 0.47-0.53, median delay 7-9 s), far below target (docs/anger.md), but no longer the
+    one in five of a level-only rule."""
+    corpus, by_condition = summaries
+    recall_floor, delay_ceiling_s = {"ravdess": (0.85, 6.0), "nemo": (0.4, 10.0)}[corpus]
     for condition, s in by_condition.items():
         assert s["escalation_onsets"] >= 12, condition
-        assert s["escalation_recall"] >= 0.85, (condition, s)
-        assert s["escalation_delay_median_s"] <= 6.0, (condition, s)
+        assert s["escalation_recall"] >= recall_floor, (condition, s)
+        assert s["escalation_delay_median_s"] <= delay_ceiling_s, (condition, s)
 
 
 def test_every_call_pairs_two_different_speakers() -> None:
