@@ -27,7 +27,7 @@ from coolhead import events
 from coolhead.config import AngerConfig, Config, LogisticWeights, RaisedVoiceConfig
 from coolhead.events import Event
 from coolhead.pipeline.prosody import ProsodyTracker, ProsodyWindow
-from coolhead.pipeline.quantiles import percentiles
+from coolhead.pipeline.quantiles import median, percentiles
 from coolhead.pipeline.segments import SegmentState
 
 FEATURES = ("loudness_db", "f0_st", "f0_range_st", "tilt_db", "rate_sps", "flux")
@@ -139,9 +139,9 @@ class RiseTracker:
         rise = None
         if self._n_seen >= self._min_windows:
             past = self._history[: min(self._n_seen, len(self._history))]
-            median = float(np.median(past))
-            mad = float(np.median(np.abs(past - median)))
-            rise = (z - median) / max(1.4826 * mad, self._min_spread)
+            centre = median(past)
+            mad = median(np.abs(past - centre))
+            rise = (z - centre) / max(1.4826 * mad, self._min_spread)
         self._history[self._n_seen % len(self._history)] = z
         self._n_seen += 1
         return rise

@@ -1,7 +1,8 @@
 """Percentiles as ``np.percentile`` computes them by default, without its per-call overhead.
 
-The prosody windows and the anger baseline take a few percentiles of small arrays at every
-window, where ``np.percentile``'s argument handling costs several times the arithmetic. This is
+The prosody windows, the anger baseline and the rise trackers take a few percentiles or
+medians of small arrays at every window, where numpy's argument handling costs several times
+the arithmetic. This is
 the same arithmetic (numpy's "linear" method: the same partial sort, the same rounding), so the
 results are identical to the last bit, signed zeros included.
 """
@@ -22,6 +23,18 @@ def percentiles(values: np.ndarray, q_percent: float | tuple[float, ...]) -> np.
     ordered = np.partition(values, kth, axis=0)
     found = [_lerp(ordered[below], ordered[above], weight) for below, above, weight in points]
     return np.array(found) if isinstance(q_percent, tuple) else np.asarray(found[0])
+
+
+def median(values: np.ndarray) -> float:
+    """``np.median`` of a 1-D array of finite ``values`` (at least one), to the last bit (the
+    same partial sort, so equal values, signed zeros included, come out in the same order)."""
+    half = len(values) // 2
+    middle = (half,) if len(values) % 2 else (half - 1, half)
+    ordered = np.partition(values, [*middle, -1])
+    total = 0.0  # np.median takes the mean of the middle one or two: a sum that starts at +0.0
+    for i in middle:
+        total += ordered[i]
+    return float(total / len(middle))
 
 
 def _neighbours(virtual: float, last: int) -> tuple[int, int, float]:
