@@ -111,14 +111,7 @@ def simulate(events: list[Event], config: Config) -> list[Event]:
                 raised_level=raised,
                 aroused=s.aroused.updated(aroused, t_s, new_s),
                 raised=s.raised.updated(raised_up, t_s, new_s),
-                turn=TurnAnger(
-                    start,
-                    t_s,
-                    turn.speech_s + new_s,
-                    max(turn.peak_level, level),
-                    turn.aroused_s + new_s * aroused,
-                    turn.risen_s + new_s * risen,
-                ),
+                turn=turn.grown(t_s, new_s, level, aroused, risen),
             )
         cues += policy.step(t_s, CallState(speakers=dict(speakers)))
     return cues

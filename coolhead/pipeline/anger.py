@@ -55,6 +55,17 @@ class TurnAnger:
     """Speech in the turn that was aroused *and* had risen above the speaker's usual level
     (``RiseTracker``)."""
 
+    def grown(self, end_s: float, new_s: float, level: float, aroused: bool, risen: bool) -> TurnAnger:
+        """The turn after one more scored window that adds ``new_s`` of speech."""
+        return TurnAnger(
+            self.start_s,
+            end_s,
+            self.speech_s + new_s,
+            max(self.peak_level, level),
+            self.aroused_s + (new_s if aroused else 0.0),
+            self.risen_s + (new_s if risen else 0.0),
+        )
+
 
 @dataclass(frozen=True)
 class Stretch:
@@ -269,8 +280,8 @@ class RoleAffect:
         self._prosody = ProsodyTracker(config.prosody, rate_hz, frame_len, frame_s)
         self._scorer = AngerScorer(config.anger, config.raised_voice)
         self._rises = RiseJudge(config.anger, config.raised_voice)
-        self._turn_levels: list[float] = []
-        self._turn_speech_s = self._turn_aroused_s = self._turn_risen_s = 0.0
+        self._turn: TurnAnger | None = None
+        """The current turn as far as it has been scored."""
 
     def analyse(self, frames: np.ndarray, loudness_dbfs: np.ndarray, speech: np.ndarray) -> None:
         self._prosody.analyse(frames, loudness_dbfs, speech)
@@ -281,29 +292,22 @@ class RoleAffect:
         if not (seg.in_speech or seg.ended_now):
             return []  # between turns: nothing to measure, nothing to close
         if seg.started_now:
-            self._turn_levels, self._turn_speech_s, self._turn_aroused_s, self._turn_risen_s = [], 0.0, 0.0, 0.0
+            self._turn = None
             self.state = dataclasses.replace(self.state, turn=None)
         window = self._prosody.step(i, seg.in_speech, seg.started_now, seg.ended_now)
         out: list[Event] = []
         end_s = seg.last_voiced_end_s if seg.ended_now else t_s + self._frame_s
         if window is not None:
-            out.extend(self._score(end_s, window))
-            if self._turn_levels:
-                turn = TurnAnger(
-                    seg.start_s,
-                    end_s,
-                    self._turn_speech_s,
-                    max(self._turn_levels),
-                    self._turn_aroused_s,
-                    self._turn_risen_s,
-                )
+            out.extend(self._score(seg.start_s, end_s, window))
+            if self._turn is not None:
+                turn = dataclasses.replace(self._turn, end_s=end_s)
                 self.state = dataclasses.replace(self.state, turn=turn)
         if seg.ended_now:
             last_turn = self.state.turn if self.state.turn is not None else self.state.last_turn
             self.state = dataclasses.replace(self.state, turn=None, last_turn=last_turn)
         return out
 
-    def _score(self, end_s: float, window: ProsodyWindow) -> list[Event]:
+    def _score(self, start_s: float, end_s: float, window: ProsodyWindow) -> list[Event]:
         r = _round
         out = [
             events.prosody(
@@ -333,12 +337,8 @@ class RoleAffect:
             aroused=s.aroused.updated(level >= self._aroused_level, end_s, interval_s),
             raised=s.raised.updated(raised_up, end_s, interval_s),
         )
-        if level >= self._aroused_level:
-            self._turn_aroused_s += interval_s
-        if risen:
-            self._turn_risen_s += interval_s
-        self._turn_levels.append(level)
-        self._turn_speech_s += interval_s
+        turn = self._turn or TurnAnger(start_s, end_s, 0.0, 0.0, 0.0)
+        self._turn = turn.grown(end_s, interval_s, level, level >= self._aroused_level, risen)
         out.append(
             events.anger(
                 end_s,

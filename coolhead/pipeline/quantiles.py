@@ -2,9 +2,8 @@
 
 The prosody windows, the anger baseline and the rise trackers take a few percentiles or
 medians of small arrays at every window, where numpy's argument handling costs several times
-the arithmetic. This is
-the same arithmetic (numpy's "linear" method: the same partial sort, the same rounding), so the
-results are identical to the last bit, signed zeros included.
+the arithmetic. This is the same arithmetic (numpy's "linear" method: the same partial sort,
+the same rounding), so the results are identical to the last bit, signed zeros included.
 """
 
 from __future__ import annotations
