@@ -314,6 +314,24 @@ class UiConfig:
 
 
 @dataclass(config=SECTION)
+class MonoConfig:
+    separate: bool = True
+    """Split a mono recording into its two speakers (coolhead's speaker-segmentation model, the
+    ``mono`` extra) and analyse them like a stereo call. Off, or without the extra: one mixed
+    stream, with no interruptions by side, no anger level and no cues."""
+    agent_is: Literal["first", "second"] = "first"
+    """Which speaker of a mono call is the agent: ``first`` heard (an agent answering with a
+    greeting) or ``second`` (calls the agent places). ``--agent-is`` overrides it."""
+    hop_s: Annotated[float, _between(0.1, 2.0)] = 0.5
+    """The model scores the last window of audio every this much of new audio."""
+    lookahead_s: Annotated[float, _between(0.1, 3.0)] = 1.0
+    """How far past a moment the model hears before deciding who spoke then; a sample waits at
+    most ``hop_s`` + ``lookahead_s`` (plus one model frame) to be decided."""
+    model: str = ""
+    """Path of another segmentation model (``.onnx`` with its ``.json``); empty: the shipped one."""
+
+
+@dataclass(config=SECTION)
 class Config:
     pipeline: PipelineConfig = field(default_factory=PipelineConfig)
     vad: VadConfig = field(default_factory=VadConfig)
@@ -324,6 +342,7 @@ class Config:
     anger: AngerConfig = field(default_factory=AngerConfig)
     raised_voice: RaisedVoiceConfig = field(default_factory=RaisedVoiceConfig)
     ui: UiConfig = field(default_factory=UiConfig)
+    mono: MonoConfig = field(default_factory=MonoConfig)
 
     @classmethod
     def load(cls, path: str | Path | None) -> Config:

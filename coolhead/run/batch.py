@@ -145,6 +145,20 @@ def analyse_call(
     return CallResult(source, "failed", error, row=table_row(source.display_name, None, "failed", error))
 
 
+def mono_note(separation: dict[str, object]) -> str:
+    """What a person should know about a mono recording's analysis (from its call header)."""
+    if separation.get("speakers") == "separated":
+        return (
+            "mono recording: speakers separated by the segmentation model, "
+            f"the agent is the {separation['agent_is']} heard"
+        )
+    why = f" ({separation['why']})" if separation.get("why") else ""
+    return (
+        f"mono recording: one mixed stream{why}; without speaker separation "
+        "no interruptions by side, no anger level and no cues"
+    )
+
+
 def _replay(
     source: CallSource,
     outputs: CallOutputs,
@@ -167,10 +181,7 @@ def _replay(
             if event["type"] == "call":
                 event = {**event, "source": printable(source.location)} | ({"made_from": stamp} if stamp else {})
                 if event["roles"] == {"0": MIX_ROLE}:
-                    result.notes.append(
-                        f"{printable(source.location)}: mono recording: one mixed stream; without speaker separation "
-                        "no interruptions by side, no anger level and no cues"
-                    )
+                    result.notes.append(f"{printable(source.location)}: {mono_note(event.get('separation', {}))}")
             collected.add(event)
             if jsonl is not None:
                 jsonl.write(event)

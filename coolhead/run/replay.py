@@ -7,10 +7,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from coolhead import events
-from coolhead.audio.chunk import Chunk
+from coolhead.audio.chunk import MIX_ROLE, Chunk
 from coolhead.audio.reader import AudioError, CallInfo, read_chunks
 from coolhead.config import Config
-from coolhead.events import Event
+from coolhead.events import ROLES, Event
+from coolhead.models.errors import ModelError
+from coolhead.mono.split import MonoSplit, mono_split
 from coolhead.pipeline import Pipeline
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.run.feed import run_chunks
@@ -37,6 +39,25 @@ class ReplayResult:
     n_events: int
 
 
+def mono_separation(config: Config, roles: tuple[str, ...]) -> tuple[MonoSplit | None, dict[str, object] | None]:
+    """For a mono recording, the splitter into agent and customer (None when ``mono.separate`` is
+    off or the ``mono`` extra is missing) and what the call header says about it."""
+    if roles != (MIX_ROLE,):
+        return None, None
+    if not config.mono.separate:
+        return None, {"speakers": "mixed", "why": "mono.separate is off"}
+    try:
+        split = mono_split(config.mono, config.pipeline.sample_rate)
+    except ModelError as exc:
+        return None, {"speakers": "mixed", "why": str(exc)}
+    return split, {
+        "speakers": "separated",
+        "model": config.mono.model or "shipped",
+        "agent_is": config.mono.agent_is,
+        "lookahead_s": round(split.lookahead_s, 3),
+    }
+
+
 def replay_call(
     info: CallInfo,
     config: Config,
@@ -53,7 +74,8 @@ def replay_call(
     """
     rate_hz = config.pipeline.sample_rate
     roles = tuple(info.roles[ch] for ch in sorted(info.roles))
-    pipeline = Pipeline(config, roles, stt)
+    split, separation = mono_separation(config, roles)
+    pipeline = Pipeline(config, ROLES if split else roles, stt)
     header = events.call_header(
         info.path,
         info.sample_rate_hz,
@@ -61,6 +83,7 @@ def replay_call(
         {str(ch): role for ch, role in sorted(info.roles.items())},
         duration=round(info.duration_s, 3),
         pipeline_rate=rate_hz,
+        **({"separation": separation} if separation else {}),
     )
     on_event(header)
     problem: list[AudioError] = []
@@ -72,7 +95,7 @@ def replay_call(
         except AudioError as exc:
             problem.append(exc)
 
-    chunks = until_problem()
+    chunks = split.chunks(until_problem()) if split else until_problem()
     n_events = 1 + run_chunks(pipeline, paced(chunks, speed) if speed else chunks, on_event)
     if problem:
         raise problem[0]
