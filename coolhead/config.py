@@ -324,7 +324,7 @@ class MonoConfig:
     greeting) or ``second`` (calls the agent places). ``--agent-is`` overrides it."""
     hop_s: Annotated[float, _between(0.1, 2.0)] = 0.5
     """The model scores the last window of audio every this much of new audio."""
-    lookahead_s: Annotated[float, _between(0.1, 3.0)] = 1.0
+    lookahead_s: Annotated[float, _between(0.1, 3.0)] = 1.45
     """How far past a moment the model hears before deciding who spoke then; a sample waits at
     most ``hop_s`` + ``lookahead_s`` (plus one model frame) to be decided."""
     model: str = ""

@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from coolhead.evaluation.metrics import pause_delays_s, score_interruptions  # noqa: E402
 from devkit.callbuilder import MIN_INTERRUPTION_OVERLAP_S  # noqa: E402
-from scripts.build_emotion_calls import CONDITIONS, replayed_calls  # noqa: E402
+from scripts.build_emotion_calls import replayed_calls, replayed_conditions  # noqa: E402
 
 
 def by_overlap(set_dir: Path, condition: str, short_s: float) -> dict[str, Counter]:
@@ -88,6 +88,7 @@ def row(set_dir: Path, condition: str, short_s: float) -> list[str]:
         _recall(s["lower_voice_recall"], s["lower_voice_onsets"]),
         _num(s["lower_voice_delay_median_s"], 1),
         _num(s["calm_false_cues_per_min"], 3),
+        _num(s.get("calm_anger_below_half_share"), 3),
     ]
 
 
@@ -123,11 +124,12 @@ def main() -> int:
         "lower_voice R",
         "lower_voice delay med s",
         "false cues /min calm",
+        "calm: anger < 0.5 share",
     ]
     rows = [
         row(set_dir, condition, args.short_overlap_s)
         for set_dir in args.set_dirs
-        for condition in CONDITIONS
+        for condition in replayed_conditions(set_dir)
         if (set_dir / f"{condition}.json").is_file()
     ]
     if not rows:

@@ -12,6 +12,8 @@
 # and SEED stay the same. Replays into WORK_DIR/SPLIT/events-CONDITION, writes the `coolhead
 # eval` figures to WORK_DIR/SPLIT/CONDITION.json and prints them. Acoustic path only (--no-stt).
 # One table over corpora and conditions: scripts/cue_table.py WORK_DIR/SPLIT ...
+# MONO=1: the clean and phone calls mixed down to mono (scripts/mix_to_mono.py) and replayed as
+# conditions mono-clean and mono-phone instead (needs coolhead[mono]).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ $# -lt 2 ]; then
@@ -33,6 +35,11 @@ if [ "$(cat "$set_dir/.complete" 2>/dev/null)" != "$stamp" ]; then
     "$py" scripts/build_emotion_calls.py --corpus "$corpus" --split "$split" --out "$set_dir" \
         --rounds "$rounds" --seed "$seed" --conditions "$(IFS=,; echo "${conditions[*]}")"
     echo "$stamp" > "$set_dir/.complete"
+fi
+if [ "${MONO:-0}" = 1 ]; then
+    rm -rf "$set_dir"/mono-clean "$set_dir"/mono-phone
+    "$py" scripts/mix_to_mono.py "$set_dir" clean phone
+    conditions=(mono-clean mono-phone)
 fi
 for condition in "${conditions[@]}"; do
     rm -rf "$set_dir/events-$condition"

@@ -31,6 +31,7 @@ sys.path.insert(0, str(ROOT))
 from coolhead.config import MonoConfig  # noqa: E402
 from coolhead.mono.model import SHIPPED, SegmentationModel  # noqa: E402
 from coolhead.mono.segmenter import StreamingSegmenter  # noqa: E402
+from coolhead.mono.split import streaming_segmenter  # noqa: E402
 
 FEED_S = 0.48
 """Audio is fed in pieces this long, as a paced replay would."""
@@ -92,8 +93,9 @@ def calls_of(folder: Path) -> list[tuple[str, Path, Annotation, Timeline]]:
 
 
 def ami_calls(folder: Path) -> list[tuple[str, Path, Annotation, Timeline]]:
+    """The AMI meetings held out of training (development and test)."""
     out = []
-    for subset in ("train", "development", "test"):
+    for subset in ("development", "test"):
         references = read_rttm(folder / f"debug.{subset}.rttm")
         uems = read_uem(folder / f"debug.{subset}.uem")
         for uri in (folder / f"debug.{subset}.lst").read_text(encoding="utf-8").split():
@@ -145,18 +147,10 @@ def main() -> None:
     parser.add_argument("--model", type=Path, default=SHIPPED)
     parser.add_argument("--json", type=Path, help="append the figures here (one JSON object per set)")
     args = parser.parse_args()
-    model = SegmentationModel(args.model)
-    step_s = model.info.step_samples / model.info.rate_hz
-    defaults = MonoConfig()
-    segmenter = StreamingSegmenter(
-        model,
-        window_frames=int(model.info.chunk_s / step_s),
-        hop_frames=round(defaults.hop_s / step_s),
-        lookahead_frames=round(defaults.lookahead_s / step_s),
-    )
+    segmenter = streaming_segmenter(MonoConfig(), SegmentationModel(args.model))
     sets = [(f.name, calls_of(f)) for f in args.folders] + ([("ami", ami_calls(args.ami))] if args.ami else [])
     for name, calls in sets:
-        figures = evaluate(name, calls, segmenter, model.info.rate_hz)
+        figures = evaluate(name, calls, segmenter, segmenter.rate_hz)
         print(json.dumps(figures))
         if args.json:
             with args.json.open("a", encoding="utf-8") as out:

@@ -44,6 +44,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
+def two_voices_call(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The live tests' 30 s stereo call of real speech between two different voices
+    (tests/live/calls.py): the agent talks over the customer at 6.0 s and 19.5 s, the customer
+    cuts in at 25.2 s."""
+    from tests.live.calls import build_call
+
+    return build_call(LIBRISPEECH, tmp_path_factory.mktemp("two_voices"))[0]
+
+
+@pytest.fixture(scope="session")
 def talkover_call(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A 16 kHz stereo call of real speech: the customer talks, the agent cuts in for real
     (> 1 s of overlap), later the customer latches on briefly with a word."""

@@ -4,6 +4,10 @@ Generated sounds are replayed through the real pipeline (clean at 8 and 16 kHz, 
 simulated phone line) and must raise no ``speech``, ``prosody`` or ``anger`` event. Real speech
 behind a ringback tone starts at the speech, with the talker's F0, and the speech-segment recall
 on the sample calls is what it is without the detector.
+
+The generated files are mono: they are replayed as one stream (``mono.separate = false``), the
+detector's own setting; on a split mono call the mix is judged before the split
+(tests/test_mono_split.py).
 """
 
 from __future__ import annotations
@@ -57,8 +61,10 @@ def _write(path: Path, x: np.ndarray, rate_hz: int, phone: bool) -> Path:
 
 
 def _replay(path: Path, config: Config | None = None) -> list[dict]:
+    config = config or Config()
+    one_stream = dataclasses.replace(config, mono=dataclasses.replace(config.mono, separate=False))
     events: list[dict] = []
-    replay_call(probe_call(path), config or Config(), events.append)
+    replay_call(probe_call(path), one_stream, events.append)
     return events
 
 

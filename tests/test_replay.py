@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -16,9 +17,9 @@ from coolhead.run.replay import replay_call
 from tests.conftest import ROOT
 
 
-def _events(path: Path, agent_channel: int = 0) -> list[dict]:
+def _events(path: Path, agent_channel: int = 0, config: Config | None = None) -> list[dict]:
     out: list[dict] = []
-    replay_call(probe_call(path, agent_channel), Config(), out.append)
+    replay_call(probe_call(path, agent_channel), config or Config(), out.append)
     return out
 
 
@@ -82,13 +83,46 @@ def test_flac_is_read(talkover_call: Path, tmp_path: Path) -> None:
     assert _kinds(_events(path)) == _kinds(_events(talkover_call))
 
 
-def test_mono_mix_is_one_stream_without_interruptions_or_anger(talkover_call: Path, tmp_path: Path) -> None:
-    """A mix gets speech and prosody, but no anger level: it would follow who speaks."""
-    audio, rate_hz = sf.read(talkover_call, dtype="float32")
+def _mono(call: Path, tmp_path: Path) -> Path:
+    audio, rate_hz = sf.read(call, dtype="float32")
     path = tmp_path / "mono.wav"
-    sf.write(path, audio.mean(axis=1), rate_hz)
-    events = _events(path)
-    assert events[0]["roles"] == {"0": "mix"}
+    sf.write(path, audio.sum(axis=1), rate_hz)
+    return path
+
+
+def test_mono_call_is_split_by_the_shipped_model(two_voices_call: Path, tmp_path: Path) -> None:
+    """The mix of a real two-party call: the shipped speaker-segmentation model separates the
+    voices, and the agent's first talk-over is found with the right side, as on the stereo call
+    (the customer speaks first here: ``agent_is = "second"``). While both talk, the customer's
+    stream holds both voices: it is not measured, so the agent's voice does not read as the
+    customer's anger, and this calm call gets no restate or transfer cue."""
+    config = Config(mono=dataclasses.replace(Config().mono, agent_is="second"))
+    events = _events(_mono(two_voices_call, tmp_path), config=config)
+    assert events[0]["roles"] == {"0": "mix"} and events[0]["separation"]["speakers"] == "separated"
+    [stereo_first, *_] = [e for e in _events(two_voices_call) if e["type"] == "interruption"]
+    [mono_first, *_] = [e for e in events if e["type"] == "interruption"]
+    assert mono_first["by"] == stereo_first["by"] == "agent"
+    assert mono_first["t"] == pytest.approx(stereo_first["t"], abs=0.3)
+    talk_s = {"agent": 0.0, "customer": 0.0}
+    for e in events:
+        if e["type"] == "speech" and e["t"] < 5.5:
+            talk_s[e["speaker"]] += min(e["end"], 5.5) - e["t"]
+    assert talk_s["customer"] > 3.5 and talk_s["agent"] < 0.5  # the customer alone until 6.0 s
+    anger = [(e["speaker"], e["t"], e["level"]) for e in events if e["type"] == "anger"]
+    assert {speaker for speaker, _, _ in anger} == {"agent", "customer"}
+    calm = {"restate", "transfer"}.isdisjoint(e["cue"] for e in events if e["type"] == "cue")
+    assert calm, "a calm call read as heated"
+
+
+def test_mono_mix_without_separation_is_one_stream_without_interruptions_or_anger(
+    talkover_call: Path, tmp_path: Path
+) -> None:
+    """``mono.separate = false``: a mix gets speech and prosody, but no anger level (it would
+    follow who speaks), and the header says why."""
+    events = _events(
+        _mono(talkover_call, tmp_path), config=Config(mono=dataclasses.replace(Config().mono, separate=False))
+    )
+    assert events[0]["roles"] == {"0": "mix"} and events[0]["separation"]["speakers"] == "mixed"
     assert {e["speaker"] for e in events if e["type"] in ("speech", "prosody")} == {"mix"}
     assert not [e for e in events if e["type"] in ("interruption", "anger")]
     assert {e["speaker"] for e in _events(talkover_call) if e["type"] == "anger"} == {"agent", "customer"}

@@ -96,6 +96,7 @@ class InMemoryDiarization(SpeakerDiarization):
 
 def export_onnx(model: PyanNet, out_dir: Path, chunk_s: float, settings: dict) -> None:
     model.eval()
+    out_dir.mkdir(parents=True, exist_ok=True)
     dummy = torch.zeros(1, 1, int(chunk_s * RATE_HZ))
     torch.onnx.export(
         model,

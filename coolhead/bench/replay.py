@@ -8,10 +8,13 @@ from pathlib import Path
 
 import numpy as np
 
+from coolhead.audio.chunk import MIX_ROLE
 from coolhead.audio.reader import probe_call, read_chunks
 from coolhead.bench.reference import reference_pipeline
 from coolhead.bench.timing import Timing, repeat
 from coolhead.config import Config
+from coolhead.events import ROLES
+from coolhead.mono.split import mono_split
 from coolhead.pipeline import Pipeline
 from coolhead.pipeline.frames import frame_loudness_dbfs
 from coolhead.pipeline.vad import VoiceActivity
@@ -23,11 +26,27 @@ REFERENCE = "lean reference (RMS, webrtcvad, autocorrelation F0, rate)"
 
 
 def time_replay_path(call: Path, config: Config, repeats: int) -> list[Timing]:
-    """Reading, the floor (loudness + webrtcvad), the reference, the pipeline, end to end."""
+    """Reading, the floor (loudness + webrtcvad), the reference, the pipeline, end to end; a mono
+    call also the speaker segmentation, and the stages after it on the split streams.
+
+    Raises ``ModelError`` for a mono call without the ``mono`` extra or model."""
     info = probe_call(call)
     rate_hz = config.pipeline.sample_rate
     roles = tuple(info.roles[ch] for ch in sorted(info.roles))
     chunks = list(read_chunks(info, rate_hz, REPLAY_CHUNK_S))
+    separation: list[Timing] = []
+    if roles == (MIX_ROLE,):
+        mono_split(config)  # the model loads (or raises) before anything is timed
+        d = info.duration_s
+        separation = [
+            repeat(
+                "speaker segmentation + split",
+                d,
+                repeats,
+                lambda: list(mono_split(config).chunks(chunks)),
+            )
+        ]
+        chunks, roles = list(mono_split(config).chunks(chunks)), ROLES
     samples = {r: np.concatenate([c.samples[r] for c in chunks]) for r in roles}
     frame_len = rate_hz * config.pipeline.frame_ms // 1000
     frames = {r: x[: len(x) // frame_len * frame_len].reshape(-1, frame_len) for r, x in samples.items()}
@@ -45,6 +64,7 @@ def time_replay_path(call: Path, config: Config, repeats: int) -> list[Timing]:
     d = info.duration_s
     return [
         repeat("read + resample", d, repeats, lambda: list(read_chunks(info, rate_hz, REPLAY_CHUNK_S))),
+        *separation,
         repeat("loudness + webrtcvad (floor)", d, repeats, floor),
         repeat(REFERENCE, d, repeats, lambda: reference_pipeline(samples, rate_hz)),
         repeat(

@@ -12,10 +12,11 @@ from coolhead.bench.batch import time_batch
 from coolhead.bench.calls import FORMATS, make_long_call
 from coolhead.bench.live import chunk_latency_ms, live_capacity
 from coolhead.bench.machine import describe_machine
-from coolhead.bench.process import cold_start, scaling
+from coolhead.bench.process import cold_start, run_analyze, scaling
 from coolhead.bench.replay import REFERENCE, time_replay_path
 from coolhead.bench.transcripts import time_transcripts
 from coolhead.config import Config
+from coolhead.models.errors import ModelError
 from coolhead.records import append_record
 
 SCALING_MINUTES = (1.0, 10.0, 30.0, 120.0)
@@ -62,12 +63,20 @@ def run_bench(plan: BenchPlan, config: Config, record: Path | None) -> dict[str,
     print(f"coolhead bench: {plan.minutes:g}-minute calls from {plan.sample.name}, {out['pinned']}, ", end="")
     print(f"median of {plan.repeats}")
     with tempfile.TemporaryDirectory() as folder:
-        for input_name, (rate_hz, subtype) in FORMATS.items():
-            call = make_long_call(plan.sample, plan.minutes, Path(folder), rate_hz, subtype)
-            timings = time_replay_path(call, config, plan.repeats)
+        for input_name, (rate_hz, subtype, channels) in FORMATS.items():
+            call = make_long_call(plan.sample, plan.minutes, Path(folder), rate_hz, subtype, channels)
+            try:
+                timings = time_replay_path(call, config, plan.repeats)
+            except ModelError as exc:
+                print(f"  {input_name}: not timed ({exc})")
+                continue
             reference = next(t for t in timings if t.name == REFERENCE)
             rows += [t.row(input_name, reference) for t in timings]
-            if plan.stt_minutes:
+            if channels == 1:
+                out["mono_analyze"] = mono = {"input": input_name, **run_analyze(call, "--no-stt")}
+                print(f"  {input_name}: analyze --no-stt, new process: {mono['wall_s']:.2f} s, ", end="")
+                print(f"peak RSS {mono['peak_rss_mb']:.0f} MB")
+            if plan.stt_minutes and channels == 2:
                 short = make_long_call(plan.sample, plan.stt_minutes, Path(folder), rate_hz, subtype)
                 rows += [t.row(input_name) for t in time_transcripts(short, config)]
         for row in rows:

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from coolhead.audio.capture import Capture, CaptureError, StreamSpec, find_device, list_input_devices, pick_rate_hz
+from coolhead.audio.chunk import MIX_ROLE
 from coolhead.cli.common import add_config_option, error, load_config, note
 from coolhead.cli.stt_options import add_stt_options, speech_to_text
 from coolhead.i18n import LanguageError, load_texts, pick_language
@@ -22,13 +23,15 @@ from coolhead.ui.latency import LatencyLog
 HELP = """\
 Listen to a call live and cue the agent. Two sources: the agent's microphone and the call audio
 (the customer), either two input devices (--agent-device and --customer-device) or the two
-channels of one device (--device, with --agent-channel saying which one is the agent). Devices
-are given by index or name as `coolhead devices` lists them.
+channels of one device (--device, with --agent-channel saying which one is the agent). A mono
+source (--mono-device: both parties mixed, as on a recorder's tap) is split into agent and
+customer by the speaker-segmentation model, about 2 s behind the audio (docs/mono.md).
+Devices are given by index or name as `coolhead devices` lists them.
 
 The audio runs through the same pipeline as `coolhead analyze`. Each call's events are written
 as JSON Lines while they happen (--events FILE.jsonl, else DIR/call-<UTC time>.jsonl in --out);
---record also writes the call as a stereo WAV (channel 0 agent, channel 1 customer) that
-`coolhead analyze` turns into the same events. Stops after --duration seconds, on ctrl-C or
+--record also writes the call as a WAV (channel 0 agent, channel 1 customer; a mono source as
+captured) that `coolhead analyze` turns into the same events. Stops after --duration seconds, on ctrl-C or
 SIGTERM, or when a device is lost (events so far are kept).
 
 The cue window stays on top and never takes keyboard focus. Its button ends the call (and
@@ -47,6 +50,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     src.add_argument("--agent-device", metavar="DEV", help="input device of the agent's microphone")
     src.add_argument("--customer-device", metavar="DEV", help="input device carrying the call (customer)")
     src.add_argument("--device", metavar="DEV", help="one two-channel device carrying both parties")
+    src.add_argument(
+        "--mono-device",
+        metavar="DEV",
+        help="one device carrying both parties mixed (its first channel): the speaker-segmentation "
+        "model tells them apart ([mono] settings; needs coolhead[mono])",
+    )
     src.add_argument(
         "--agent-channel",
         type=int,
@@ -70,7 +79,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="DIR",
         help="directory for per-call files when --events is not given (default ./calls)",
     )
-    out.add_argument("--record", action="store_true", help="also record each call as a stereo WAV")
+    out.add_argument("--record", action="store_true", help="also record each call as a WAV (as captured)")
     out.add_argument(
         "--stats",
         type=Path,
@@ -110,14 +119,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _stream_specs(args: argparse.Namespace) -> list[StreamSpec]:
-    if args.device and (args.agent_device or args.customer_device):
-        raise CaptureError("give either --device or --agent-device/--customer-device, not both")
-    if not args.device and not (args.agent_device and args.customer_device):
+    given = [bool(args.device), bool(args.mono_device), bool(args.agent_device or args.customer_device)]
+    if sum(given) > 1:
+        raise CaptureError("give one of --device, --mono-device or --agent-device/--customer-device")
+    if not (args.device or args.mono_device) and not (args.agent_device and args.customer_device):
         raise CaptureError(
-            "give --agent-device and --customer-device, or --device for one "
-            "two-channel device (`coolhead devices` lists them)"
+            "give --agent-device and --customer-device, --device for one two-channel device, or "
+            "--mono-device for one device with both parties mixed (`coolhead devices` lists them)"
         )
     devices = list_input_devices()
+    if args.mono_device:
+        return [StreamSpec(find_device(args.mono_device, devices), {MIX_ROLE: 0})]
     if args.device:
         device = find_device(args.device, devices)
         if device.channels < 2:

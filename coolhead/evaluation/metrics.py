@@ -170,6 +170,9 @@ def score_anger_cues(events: list[Event], truth: Truth) -> Counter:
         for e in cues:
             if e["cue"] in ANGER_CUES:
                 counts[f"calm_{e['cue']}"] += 1
+        levels = [e["level"] for e in events if e["type"] == "anger"]
+        counts["calm_anger_readings"] += len(levels)
+        counts["calm_anger_readings_below_half"] += sum(level < 0.5 for level in levels)
     if truth["anger_onsets"]:
         first = min(truth["anger_onsets"])
         escalation = [e["t"] for e in cues if e["cue"] in ESCALATION_CUES]
@@ -204,6 +207,11 @@ def summarise_anger(
         out[f"calm_false_{kind}_per_min"] = round(counts[f"calm_{kind}"] / minutes, 4) if minutes else None
     false_total = sum(counts[f"calm_{kind}"] for kind in ANGER_CUES)
     out["calm_false_cues_per_min"] = round(false_total / minutes, 4) if minutes else None
+    readings = counts["calm_anger_readings"]
+    # Anger is read every half second of speech: the share of speaking time either side reads calm.
+    out["calm_anger_below_half_share"] = (
+        round(counts["calm_anger_readings_below_half"] / readings, 4) if readings else None
+    )
     out.update(_delay_summary("lower_voice", lower_voice_delays))
     return out
 

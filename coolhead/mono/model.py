@@ -32,8 +32,7 @@ class SegmentationModel:
 
     def __init__(self, path: Path = SHIPPED, threads: int = 1) -> None:
         if not path.is_file():
-            shipped = " (none is shipped yet)" if path == SHIPPED else ""
-            raise ModelError(f"{path}: no speaker-segmentation model there{shipped}")
+            raise ModelError(f"{path}: no speaker-segmentation model there")
         try:
             import onnxruntime
         except ImportError:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import copy
 
+import numpy as np
+
 from coolhead import events
 from coolhead.audio.chunk import MIX_ROLE
 from coolhead.config import Config
@@ -71,7 +73,9 @@ class AffectStage(Stage):
     """Per role: prosody windows and the speaker-adaptive anger level (``prosody``, ``anger``).
 
     A mono recording's mixed stream gets prosody but no anger level: its baseline would mix two
-    voices, and the level would follow who is speaking, not how they feel.
+    voices, and the level would follow who is speaking, not how they feel. For the same reason,
+    frames where both roles hold the very same samples (a split mono call's overlapped speech,
+    given to both sides: coolhead/mono/split.py) are left out of prosody and anger.
     """
 
     def __init__(self, config: Config, roles: tuple[str, ...], frame_s: float) -> None:
@@ -85,8 +89,9 @@ class AffectStage(Stage):
         self._affect = {r: RoleAffect(r, config, rate_hz, frame_len, frame_s, judge_anger=r != MIX_ROLE) for r in roles}
 
     def analyse(self, block: Block) -> None:
+        own_voice = ~_same_on_both_roles(block)
         for role, affect in self._affect.items():
-            affect.analyse(block.frames[role], block.loudness_dbfs[role], block.voiced[role])
+            affect.analyse(block.frames[role], block.loudness_dbfs[role], block.voiced[role] & own_voice)
 
     def step(self, frame: Frame) -> list[Event]:
         out: list[Event] = []
@@ -94,6 +99,14 @@ class AffectStage(Stage):
             out.extend(affect.step(frame.index, frame.t_s, frame.segments[role]))
             frame.speakers[role] = affect.state
         return out
+
+
+def _same_on_both_roles(block: Block) -> np.ndarray:
+    """Per frame: both roles hold identical samples (never so on two real channels with speech)."""
+    if len(block.frames) != 2:
+        return np.zeros(len(next(iter(block.frames.values()))), bool)
+    first, second = block.frames.values()
+    return np.all(first == second, axis=1)
 
 
 class TurnStage(Stage):

@@ -27,6 +27,10 @@ class VoiceActivity:
 
     def __call__(self, frames: np.ndarray, loudness_dbfs: np.ndarray) -> np.ndarray:
         """``frames``: (n, frame_len) int16 with frame_len = 10/20/30 ms; returns (n,) bool."""
+        return self.judge(frames, loudness_dbfs)[0]
+
+    def judge(self, frames: np.ndarray, loudness_dbfs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per frame: speech, and non-speech sound (tone, DTMF, music, noise) the detector found."""
         is_speech = self._vad.is_speech
         rate = self._rate_hz
         loud = loudness_dbfs >= self._gate(loudness_dbfs)
@@ -35,13 +39,15 @@ class VoiceActivity:
             dtype=bool,
             count=len(frames),
         )
+        sound = np.zeros(len(frames), bool)
         if self._nonspeech is not None:
-            voiced &= self._nonspeech(frames, loudness_dbfs, voiced) == SPEECH_OR_QUIET
+            sound = self._nonspeech(frames, loudness_dbfs, voiced) != SPEECH_OR_QUIET
+            voiced &= ~sound
         if self._samples_seen < self._startup_samples and len(frames):
             frame_start = self._samples_seen + frames.shape[1] * np.arange(len(frames))
             voiced &= frame_start >= self._startup_samples
         self._samples_seen += frames.size
-        return voiced
+        return voiced, sound
 
 
 class LevelGate:

@@ -145,13 +145,11 @@ def analyse_call(
     return CallResult(source, "failed", error, row=table_row(source.display_name, None, "failed", error))
 
 
-def mono_note(separation: dict[str, object]) -> str:
-    """What a person should know about a mono recording's analysis (from its call header)."""
+def mono_note(separation: dict[str, object]) -> str | None:
+    """What a person should know about a mono recording left mixed (from its call header); None
+    when its speakers were separated (the header and report say how)."""
     if separation.get("speakers") == "separated":
-        return (
-            "mono recording: speakers separated by the segmentation model, "
-            f"the agent is the {separation['agent_is']} heard"
-        )
+        return None
     why = f" ({separation['why']})" if separation.get("why") else ""
     return (
         f"mono recording: one mixed stream{why}; without speaker separation "
@@ -180,8 +178,8 @@ def _replay(
         def handle(event: Event) -> None:
             if event["type"] == "call":
                 event = {**event, "source": printable(source.location)} | ({"made_from": stamp} if stamp else {})
-                if event["roles"] == {"0": MIX_ROLE}:
-                    result.notes.append(f"{printable(source.location)}: {mono_note(event.get('separation', {}))}")
+                if event["roles"] == {"0": MIX_ROLE} and (note := mono_note(event.get("separation", {}))):
+                    result.notes.append(f"{printable(source.location)}: {note}")
             collected.add(event)
             if jsonl is not None:
                 jsonl.write(event)

@@ -21,11 +21,12 @@ import numpy as np
 from coolhead import events
 from coolhead.audio.capture import Block, Capture
 from coolhead.config import Config
-from coolhead.events import ROLES, Event
+from coolhead.events import Event
 from coolhead.pipeline.cues import CallState
 from coolhead.pipeline.frames import frame_loudness_dbfs
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.run.live_call import CallFiles, FinishedCall, LiveCall
+from coolhead.run.replay import mono_separation
 from coolhead.run.role_buffers import AlignedRoles
 
 
@@ -95,8 +96,10 @@ class LiveListener:
         self.split_silence_s = split_silence_s
         self.split_level_dbfs = split_level_dbfs
         self.report = LiveReport()
+        self.roles = tuple(role for spec in capture.specs for role in spec.role_channels)
+        """The roles captured: agent and customer, or the mix of a mono source."""
         self._aligned = AlignedRoles(
-            ROLES, [spec.role_channels for spec in capture.specs], capture.rate_hz, self.rate_hz
+            self.roles, [spec.role_channels for spec in capture.specs], capture.rate_hz, self.rate_hz
         )
         self._role_of = [spec.role_channels for spec in capture.specs]
         self._call: LiveCall | None = None
@@ -201,16 +204,18 @@ class LiveListener:
         return self._quiet_s
 
     def _start_call(self) -> LiveCall:
+        split, separation = mono_separation(self.config, self.roles)
         header = events.call_header(
             self.source,
             self.capture.rate_hz,
-            2,
-            {"0": "agent", "1": "customer"},
+            len(self.roles),
+            {str(ch): role for ch, role in enumerate(self.roles)},
             pipeline_rate=self.rate_hz,
             live=True,
             started_utc=datetime.now(UTC).isoformat(timespec="milliseconds"),
+            **({"separation": separation} if separation else {}),
         )
-        call = LiveCall(self.config, self.stt, self.files.next_stem(), self.files.record, header)
+        call = LiveCall(self.config, self.stt, self.files.next_stem(), self.files.record, header, self.roles, split)
         for sink in self.sinks:
             sink.on_event(header, None)
         return call
@@ -219,7 +224,7 @@ class LiveListener:
         call, self._call = self._call, None
         if call is None:
             return
-        for event in call.pipeline.flush():
+        for event in call.flush():
             call.log(event)
             for sink in self.sinks:
                 sink.on_event(event, None)

@@ -1,6 +1,6 @@
 """One live call on disk: where its files go, its pipeline, its JSON Lines event log and
-(optionally) a stereo WAV recording of exactly what the pipeline heard (channel 0 agent,
-channel 1 customer), so ``coolhead analyze`` on it reproduces the events."""
+(optionally) a WAV recording of exactly what the pipeline heard (channel 0 agent, channel 1
+customer; a mono source as one channel), so ``coolhead analyze`` on it reproduces the events."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import soundfile as sf
 from coolhead.audio.chunk import Chunk
 from coolhead.config import Config
 from coolhead.events import ROLES, Event
+from coolhead.mono.split import MonoSplit
 from coolhead.pipeline import Pipeline
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.report.note import post_call_note
@@ -53,18 +54,32 @@ class FinishedCall:
 
 
 class LiveCall:
-    """One call in progress: its pipeline, event file and optional recording."""
+    """One call in progress: its pipeline, event file and optional recording.
 
-    def __init__(self, config: Config, stt: SpeechToText | None, stem: Path, record: bool, header: Event) -> None:
+    ``roles``: the roles of the audio fed (agent and customer, or the mix of a mono source);
+    ``split`` turns a mono source's mix into agent and customer before the pipeline."""
+
+    def __init__(
+        self,
+        config: Config,
+        stt: SpeechToText | None,
+        stem: Path,
+        record: bool,
+        header: Event,
+        roles: tuple[str, ...] = ROLES,
+        split: MonoSplit | None = None,
+    ) -> None:
         self.config = config
         self.started = datetime.fromisoformat(header["started_utc"]) if "started_utc" in header else None
-        self.pipeline = Pipeline(config, ROLES, stt)
+        self.roles = roles
+        self.split = split
+        self.pipeline = Pipeline(config, ROLES if split else roles, stt)
         self.rate_hz = config.pipeline.sample_rate
         self.events_path = stem.with_suffix(".jsonl")
         self.writer = JsonlWriter(self.events_path)
         self.wav_path = stem.with_suffix(".wav") if record else None
         self.wav = (
-            sf.SoundFile(str(self.wav_path), "w", samplerate=self.rate_hz, channels=2, subtype="PCM_16")
+            sf.SoundFile(str(self.wav_path), "w", samplerate=self.rate_hz, channels=len(roles), subtype="PCM_16")
             if self.wav_path
             else None
         )
@@ -78,11 +93,17 @@ class LiveCall:
         return self.n_samples / self.rate_hz
 
     def feed(self, samples: dict[str, np.ndarray]) -> list[Event]:
-        chunk = Chunk(self.t_s, samples)
-        self.n_samples += chunk.n_samples
+        heard = Chunk(self.t_s, samples)
+        self.n_samples += heard.n_samples
         if self.wav is not None:
-            self.wav.write(np.stack([samples[r] for r in ROLES], axis=1))
-        return self.pipeline.feed(chunk)
+            self.wav.write(np.stack([samples[r] for r in self.roles], axis=1))
+        chunk = self.split.feed(heard) if self.split is not None else heard
+        return self.pipeline.feed(chunk) if chunk is not None else []
+
+    def flush(self) -> list[Event]:
+        """The end of the call: what the splitter still holds, then the pipeline's last events."""
+        rest = self.split.flush() if self.split is not None else None
+        return (self.pipeline.feed(rest) if rest is not None else []) + self.pipeline.flush()
 
     def log(self, event: Event) -> None:
         self.writer.write(event)

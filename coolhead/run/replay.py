@@ -47,7 +47,7 @@ def mono_separation(config: Config, roles: tuple[str, ...]) -> tuple[MonoSplit |
     if not config.mono.separate:
         return None, {"speakers": "mixed", "why": "mono.separate is off"}
     try:
-        split = mono_split(config.mono, config.pipeline.sample_rate)
+        split = mono_split(config)
     except ModelError as exc:
         return None, {"speakers": "mixed", "why": str(exc)}
     return split, {

@@ -46,6 +46,12 @@ def stereo_sink(tmp_path: Path) -> Iterator[PrivatePulse]:
     yield from _pulse(tmp_path, {"line": 2})
 
 
+@pytest.fixture
+def mono_sink(tmp_path: Path) -> Iterator[PrivatePulse]:
+    """One 16 kHz mono null sink ``mix``: a device carrying both parties mixed (a recorder's tap)."""
+    yield from _pulse(tmp_path, {"mix": 1})
+
+
 @dataclass
 class Listening:
     proc: subprocess.Popen

@@ -134,6 +134,36 @@ def test_one_stereo_device_at_another_rate_is_resampled(stereo_sink: PrivatePuls
     _check_against_source(live_events, tmp_path / "live.wav", call, tmp_path, max_role_skew_s=1 / 16000, max_dt_s=0.5)
 
 
+def test_a_mono_device_is_split_into_agent_and_customer(mono_sink: PrivatePulse, played_call, tmp_path: Path) -> None:
+    """Both parties mixed on one mono device: the shipped speaker-segmentation model splits them
+    live, the agent's talk-over is found with the right side, and `analyze` of the recording gives
+    the same events. The customer speaks first in this call: ``agent_is = "second"``."""
+    call, _, _ = played_call
+    audio, rate_hz = sf.read(call, dtype="float32")
+    mix = tmp_path / "mix.wav"
+    sf.write(mix, np.clip(audio.sum(axis=1), -1, 1), rate_hz, subtype="PCM_16")
+    settings = tmp_path / "coolhead.toml"
+    settings.write_text('[mono]\nagent_is = "second"\n')
+    events_path = tmp_path / "live.jsonl"
+    live = start_listen(
+        mono_sink, tmp_path, "--mono-device", mono_sink.device("mix"), "--no-window", "--no-stt",
+        "--events", str(events_path), "--record", "--config", str(settings),
+    )  # fmt: skip
+    live.wait_for("audio is flowing")
+    assert _play_and_stop(live, [mono_sink.play("mix", mix)]) == 0, live.stderr()
+    live_events = read_events(events_path)
+    assert live_events[0]["separation"]["speakers"] == "separated"
+    assert sf.info(tmp_path / "live.wav").channels == 1
+    replayed = run_cli(
+        "analyze", str(tmp_path / "live.wav"), "--events", str(tmp_path / "replayed.jsonl"), "--quiet", "--no-stt",
+        "--config", str(settings),
+    )  # fmt: skip
+    assert replayed.returncode == 0, replayed.stderr
+    assert live_events[1:] == read_events(tmp_path / "replayed.jsonl")[1:]
+    kinds = [k[:2] for k in _key(live_events)]
+    assert ("interruption", "agent") in kinds and ("cue", "pause") in kinds, kinds
+
+
 def test_window_mode_shows_each_cue_as_it_happens(two_sinks: PrivatePulse, played_call, tmp_path: Path) -> None:
     """The real cue window (Qt offscreen platform) fed by live capture: a snapshot per cue,
     showing that cue's colour, and a latency measured for each."""

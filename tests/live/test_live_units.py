@@ -11,6 +11,7 @@ import pytest
 import soundfile as sf
 
 from coolhead.audio.capture import Block, Capture, CaptureError, InputDevice, StreamSpec, find_device
+from coolhead.audio.chunk import MIX_ROLE
 from coolhead.config import Config
 from coolhead.run.live import LiveListener
 from coolhead.run.live_call import CallFiles
@@ -120,3 +121,32 @@ def test_latency_percentiles() -> None:
     p = log.percentiles_ms("cue")
     assert p["n"] == 100 and 50 <= p["p50"] <= 51 and 95 <= p["p95"] <= 96 and p["max"] == 100.0
     assert log.percentiles_ms("interruption") is None
+
+
+def test_a_mono_source_is_split_live_as_analyze_splits_its_recording(two_voices_call: Path, tmp_path: Path) -> None:
+    """A mono device (both parties mixed) goes through the shipped speaker-segmentation model:
+    live events equal `analyze` of the live recording, and the agent's talk-over is found (the
+    customer speaks first in this call: ``agent_is = "second"``)."""
+    audio, rate_hz = sf.read(two_voices_call, dtype="float32")
+    mix = np.clip(audio.sum(axis=1, keepdims=True), -1, 1)
+    capture = HandFedCapture([StreamSpec(DEVICES[3], {MIX_ROLE: 0})], rate_hz, queue_s=600)
+    settings = tmp_path / "coolhead.toml"
+    settings.write_text('[mono]\nagent_is = "second"\n')
+    config = Config.load(str(settings))
+    listener = LiveListener(capture, config, CallFiles(tmp_path, tmp_path / "call.jsonl", record=True), [], "test")
+    for start in range(0, len(mix), 320):  # 20 ms capture blocks
+        capture.queue.put(Block(0, time.perf_counter(), mix[start : start + 320], 0))
+    listener.start()
+    while not capture.queue.empty():
+        time.sleep(0.01)
+    listener.stop()
+    live = read_events(tmp_path / "call.jsonl")
+    assert live[0]["roles"] == {"0": MIX_ROLE} and live[0]["separation"]["speakers"] == "separated"
+    assert sf.info(tmp_path / "call.wav").channels == 1
+    replay = tmp_path / "replay.jsonl"
+    analyzed = run_cli(
+        "analyze", str(tmp_path / "call.wav"), "--events", str(replay), "--no-stt", "--config", str(settings)
+    )
+    assert analyzed.returncode == 0, analyzed.stderr
+    assert live[1:] == read_events(replay)[1:]
+    assert ("interruption", "agent") in [(e["type"], e.get("by")) for e in live]
