@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ from coolhead.audio.reader import probe_call, read_chunks
 from coolhead.config import Config
 from coolhead.pipeline import Pipeline
 from coolhead.run.replay import replay_call
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 
 def _events(path: Path, agent_channel: int = 0, config: Config | None = None) -> list[dict]:
@@ -164,3 +165,19 @@ def test_reset_starts_a_new_call_that_matches_a_fresh_pipeline() -> None:
     pipeline.reset()
     assert pipeline.state.speakers == {} and pipeline.state.talkover is None
     assert run() == first and any(e["type"] == "interruption" for e in first)
+
+
+def test_agent_is_second_on_the_command_line(two_voices_call: Path, tmp_path: Path) -> None:
+    """``--agent-is second`` names the second speaker heard the agent, as ``[mono] agent_is``."""
+    mono = _mono(two_voices_call, tmp_path)
+    runs = {}
+    for flag in ("first", "second"):
+        out = tmp_path / f"{flag}.jsonl"
+        done = run_cli("analyze", str(mono), "--no-stt", "--quiet", "--agent-is", flag, "--events", str(out))
+        assert done.returncode == 0, done.stderr
+        runs[flag] = [json.loads(line) for line in out.read_text().splitlines()]
+    assert runs["second"][0]["separation"]["agent_is"] == "second"
+    first_talk_over = {
+        flag: next(e["by"] for e in events if e["type"] == "interruption") for flag, events in runs.items()
+    }
+    assert first_talk_over == {"first": "customer", "second": "agent"}

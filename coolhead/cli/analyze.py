@@ -8,7 +8,7 @@ import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from coolhead.cli.common import add_config_option, error, load_config, note, positive_number
+from coolhead.cli.common import add_agent_is_option, add_config_option, error, load_config, note, positive_number
 from coolhead.cli.stt_options import add_stt_options, plan_stt
 from coolhead.events import Event
 from coolhead.report.console import summary_lines
@@ -22,8 +22,9 @@ Replay recorded calls (WAV, FLAC, OGG and the other formats libsndfile reads; PC
 u-law/A-law, GSM; any sample rate) through the pipeline and report speech, interruptions and cues.
 
 Roles: a stereo call has one party per channel. By default channel 0 is the agent and channel 1
-the customer; --agent-channel 1 swaps them (vendors differ). A mono call is one mixed stream:
-speech and level cues still work, but interruptions cannot be attributed to a party.
+the customer; --agent-channel 1 swaps them (vendors differ). A mono call is split into its two
+speakers by the speaker-segmentation model (coolhead[mono]; docs/mono.md): the agent is the one
+heard first, or second with --agent-is second (calls the agent places).
 
 One call: a timeline on stdout (time, who, what) as events are decided; --events FILE.jsonl
 writes the event stream (contract: docs/events.md), --vtt FILE.vtt a WebVTT transcript with the
@@ -66,6 +67,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         default=0,
         help="channel holding the agent in stereo calls (default 0; the other is the customer)",
     )
+    add_agent_is_option(p)
     p.add_argument(
         "--speed",
         type=positive_number,

@@ -14,9 +14,21 @@ def add_config_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE.toml", help="settings overriding the defaults (see docs/config.md)")
 
 
+def add_agent_is_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--agent-is",
+        choices=("first", "second"),
+        help="in mono calls, the agent is the speaker heard first or second (default: [mono] agent_is, first)",
+    )
+
+
 def load_config(args: argparse.Namespace) -> Config:
-    """The run's config; ``ConfigError`` (a one-line message, printed by ``main``) if it is bad."""
-    return Config.load(args.config)
+    """The run's config, with the options that override settings applied; ``ConfigError`` (a
+    one-line message, printed by ``main``) if it is bad."""
+    config = Config.load(args.config)
+    if getattr(args, "agent_is", None):
+        config.mono.agent_is = args.agent_is
+    return config
 
 
 def positive_number(text: str) -> float:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from coolhead.audio.capture import Capture, CaptureError, StreamSpec, find_device, list_input_devices, pick_rate_hz
 from coolhead.audio.chunk import MIX_ROLE
-from coolhead.cli.common import add_config_option, error, load_config, note
+from coolhead.cli.common import add_agent_is_option, add_config_option, error, load_config, note
 from coolhead.cli.stt_options import add_stt_options, speech_to_text
 from coolhead.i18n import LanguageError, load_texts, pick_language
 from coolhead.run.live import LiveListener, LiveReport
@@ -25,7 +25,8 @@ Listen to a call live and cue the agent. Two sources: the agent's microphone and
 (the customer), either two input devices (--agent-device and --customer-device) or the two
 channels of one device (--device, with --agent-channel saying which one is the agent). A mono
 source (--mono-device: both parties mixed, as on a recorder's tap) is split into agent and
-customer by the speaker-segmentation model, about 2 s behind the audio (docs/mono.md).
+customer by the speaker-segmentation model, about 2 s behind the audio; the agent is the
+speaker heard first unless --agent-is second (docs/mono.md).
 Devices are given by index or name as `coolhead devices` lists them.
 
 The audio runs through the same pipeline as `coolhead analyze`. Each call's events are written
@@ -63,6 +64,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         default=0,
         help="with --device: the agent's channel (default 0; the other is the customer)",
     )
+    add_agent_is_option(src)
     src.add_argument(
         "--capture-rate",
         type=int,
