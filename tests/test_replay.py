@@ -14,6 +14,8 @@ from coolhead.audio.chunk import Chunk
 from coolhead.audio.reader import probe_call, read_chunks
 from coolhead.config import Config
 from coolhead.pipeline import Pipeline
+from coolhead.report.note import post_call_note
+from coolhead.report.summary import SummaryBuilder
 from coolhead.run.replay import replay_call
 from tests.conftest import ROOT, run_cli
 
@@ -113,6 +115,13 @@ def test_mono_call_is_split_by_the_shipped_model(two_voices_call: Path, tmp_path
     assert {speaker for speaker, _, _ in anger} == {"agent", "customer"}
     calm = {"restate", "transfer"}.isdisjoint(e["cue"] for e in events if e["type"] == "cue")
     assert calm, "a calm call read as heated"
+    summary = SummaryBuilder.for_config(config)
+    for e in events:
+        summary.add(e)
+    call = summary.summary()  # what the report, the batch table and the post-call note are made of
+    assert call.roles == ("agent", "customer") and not call.mono and call.interruptions_by["agent"] >= 1
+    assert call.talk_s["agent"] > 1 and call.talk_s["customer"] > 1
+    assert "segmentation model" in " ".join(post_call_note(call, None))
 
 
 def test_mono_mix_without_separation_is_one_stream_without_interruptions_or_anger(

@@ -30,6 +30,11 @@ def post_call_note(summary: CallSummary, when: datetime | None) -> list[str]:
         else f"Call of {minutes} min {seconds:02d} s."
     ]
     customer = summary.customer
+    if summary.mono_agent_is:
+        lines.append(
+            "Mono recording: coolhead's speaker-segmentation model told the two voices apart (the agent "
+            f"is the one heard {summary.mono_agent_is}); read interruptions and anger as indications."
+        )
     if summary.mono:
         lines.append("Mono recording: both sides in one stream, so no anger level per speaker and no interruptions.")
     elif customer.peak is None:

@@ -69,7 +69,8 @@ class CallSummary:
     source: str
     duration_s: float
     roles: tuple[str, ...]
-    """``agent``, ``customer`` (stereo) or ``mix`` (mono)."""
+    """``agent``, ``customer`` (stereo, or a mono recording split into its speakers) or ``mix``
+    (a mono recording left mixed)."""
     talk_s: dict[str, float]
     overtalk_s: float
     """Time both parties spoke at once."""
@@ -85,6 +86,8 @@ class CallSummary:
     interruptions: list[Event] = field(default_factory=list)
     cue_events: list[Event] = field(default_factory=list)
     words: list[Event] = field(default_factory=list)
+    mono_agent_is: str | None = None
+    """A mono recording split into its speakers: the agent is the one heard ``first`` or ``second``."""
 
     @property
     def customer(self) -> AngerCourse:
@@ -195,7 +198,10 @@ class SummaryBuilder:
 
     def summary(self) -> CallSummary:
         header = self.header
-        roles = tuple(dict.fromkeys(header.get("roles", {}).values())) or ("agent", "customer")
+        separation = header.get("separation") or {}
+        split = separation.get("speakers") == "separated"
+        roles = ("agent", "customer") if split else tuple(dict.fromkeys(header.get("roles", {}).values()))
+        roles = roles or ("agent", "customer")
         speech = {r: sorted(self.speech.get(r, [])) for r in dict.fromkeys(roles + tuple(self.speech))}
         anger = {r: self.anger.get(r, []) for r in dict.fromkeys(roles + tuple(self.anger))}
         courses = {r: AngerCourse(*np.array(sorted(pts), float).reshape(-1, 3).T) for r, pts in anger.items()}
@@ -215,6 +221,7 @@ class SummaryBuilder:
             interruptions=sorted(self.interruptions, key=lambda e: e["t"]),
             cue_events=sorted(self.cues, key=lambda e: e["t"]),
             words=sorted(self.words, key=lambda e: e["t"]),
+            mono_agent_is=separation.get("agent_is") if split else None,
         )
 
 
