@@ -36,17 +36,13 @@ def time_replay_path(call: Path, config: Config, repeats: int) -> list[Timing]:
     chunks = list(read_chunks(info, rate_hz, REPLAY_CHUNK_S))
     separation: list[Timing] = []
     if roles == (MIX_ROLE,):
-        mono_split(config)  # the model loads (or raises) before anything is timed
-        d = info.duration_s
+        mixed = chunks
+        chunks, roles = list(mono_split(config).chunks(mixed)), ROLES  # raises before anything is timed
         separation = [
             repeat(
-                "speaker segmentation + split",
-                d,
-                repeats,
-                lambda: list(mono_split(config).chunks(chunks)),
+                "speaker segmentation + split", info.duration_s, repeats, lambda: list(mono_split(config).chunks(mixed))
             )
         ]
-        chunks, roles = list(mono_split(config).chunks(chunks)), ROLES
     samples = {r: np.concatenate([c.samples[r] for c in chunks]) for r in roles}
     frame_len = rate_hz * config.pipeline.frame_ms // 1000
     frames = {r: x[: len(x) // frame_len * frame_len].reshape(-1, frame_len) for r, x in samples.items()}
