@@ -60,6 +60,7 @@ class Pipeline:
         self.rate_hz = config.pipeline.sample_rate
         self.frame_s = config.pipeline.frame_ms / 1000
         self.stages = build_stages(config, roles, stt)
+        self._steps = [stage.step for stage in self.stages]
         self.reset()
 
     def reset(self) -> None:
@@ -96,8 +97,10 @@ class Pipeline:
 
     def _step(self, frame: Frame) -> list[Event]:
         out: list[Event] = []
-        for stage in self.stages:
-            out.extend(stage.step(frame))
+        for step in self._steps:
+            decided = step(frame)
+            if decided:
+                out.extend(decided)
         return out
 
     def _publish(self, frame: Frame) -> None:

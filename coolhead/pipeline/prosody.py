@@ -69,7 +69,9 @@ def yin_f0_hz(segments: np.ndarray, rate_hz: int, fmin_hz: float, fmax_hz: float
     if width < tau_max // 2:
         raise ValueError(f"F0 window of {length} samples is too short for {fmin_hz} Hz at {rate_hz} Hz")
     x = segments - segments.mean(axis=1, keepdims=True)
-    n_fft = 1 << int(np.ceil(np.log2(length + width)))
+    # Lags up to tau_max + 1 of a head of ``width`` samples stay inside the segment, so a circular
+    # correlation as long as the segment wraps nothing.
+    n_fft = 1 << int(np.ceil(np.log2(length)))
     spec_x = np.fft.rfft(x, n_fft)
     spec_head = np.fft.rfft(x[:, :width], n_fft)
     cross = np.fft.irfft(np.conj(spec_head) * spec_x, n_fft)[:, : tau_max + 2]
@@ -297,18 +299,23 @@ class ProsodyTracker:
         self._frame_s = frame_s
         self._frames = FrameAnalyser(config, rate_hz, frame_len)
         self._nuclei = NucleusDetector(config)
-        self._window = np.zeros((max(1, round(config.window_s / frame_s)), _COLUMNS))
+        self._window_frames = max(1, round(config.window_s / frame_s))
         self._n_window = 0
+        """Frames of the current turn so far (the window holds the last ``_window_frames``)."""
         self._interval_frames = max(1, round(config.interval_s / frame_s))
         self._first_frames = max(1, round(config.first_after_s / frame_s))
         self._since_emit = 0
-        self._block = np.zeros((0, _COLUMNS))
+        self._recent = np.zeros((self._window_frames, _COLUMNS))
+        """Per-frame features of the block's frames, after the frames before it that a window
+        may reach back to: frame i of the block is row ``_window_frames + i``."""
 
     def analyse(self, frames: np.ndarray, loudness_dbfs: np.ndarray, speech: np.ndarray) -> None:
         """Per-frame features of the next block (``speech``: raw VAD decision per frame)."""
         p = self._frames(frames, speech)
         nuclei = self._nuclei.run(p.band_db, np.isfinite(p.f0_hz))
-        self._block = np.column_stack([loudness_dbfs, p.f0_hz, p.tilt_db, p.flux, nuclei, speech])
+        block = np.column_stack([loudness_dbfs, p.f0_hz, p.tilt_db, p.flux, nuclei, speech])
+        before = self._recent[len(self._recent) - self._window_frames :]
+        self._recent = np.concatenate([before, block])
 
     def step(self, i: int, in_speech: bool, turn_started: bool, turn_ended: bool) -> ProsodyWindow | None:
         """Frame ``i`` of the analysed block; returns a window summary when one is due."""
@@ -317,7 +324,6 @@ class ProsodyTracker:
         if not (in_speech or turn_ended):
             return None
         if in_speech:
-            self._window[self._n_window % len(self._window)] = self._block[i]
             self._n_window += 1
             self._since_emit += 1
         wait = self._interval_frames if self._n_window > self._since_emit else self._first_frames
@@ -326,7 +332,9 @@ class ProsodyTracker:
             return None
         new_s = self._since_emit * self._frame_s
         self._since_emit = 0
-        rows = self._window[: min(self._n_window, len(self._window))]
+        # A turn that ends at this frame ended with the frame before (at the call's end, i = -1:
+        # with the block's last frame).
+        rows = self._window_rows(i if in_speech else i - 1 if i >= 0 else len(self._recent) - self._window_frames - 1)
         rows = rows[rows[:, _SPEECH] > 0]
         if len(rows) == 0:
             return None
@@ -341,3 +349,12 @@ class ProsodyTracker:
         )
         window.new_s = new_s
         return window
+
+    def _window_rows(self, last: int) -> np.ndarray:
+        """The turn's last frames up to frame ``last`` of the block (a turn's frames are
+        consecutive), in the order a ring buffer of ``_window_frames`` rows would hold them:
+        the sums over a window then add up exactly as they always have."""
+        n = min(self._n_window, self._window_frames)
+        end = self._window_frames + last + 1
+        rows = self._recent[end - n : end]
+        return np.roll(rows, self._n_window % n, axis=0) if self._n_window > n else rows

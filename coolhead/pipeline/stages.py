@@ -64,9 +64,13 @@ class SegmentStage(Stage):
         if frame.final:
             frame.segments = {r: s.close() for r, s in self._segmenters.items()}
         else:
-            i = frame.index
-            frame.segments = {r: s.step(frame.t_s, self._voiced[r][i]) for r, s in self._segmenters.items()}
-        return [events.speech(r, s.start_s, s.last_voiced_end_s) for r, s in frame.segments.items() if s.ended_now]
+            i, t_s = frame.index, frame.t_s
+            frame.segments = {r: s.step(t_s, self._voiced[r][i]) for r, s in self._segmenters.items()}
+        out: list[Event] = []
+        for r, s in frame.segments.items():
+            if s.ended_now:
+                out.append(events.speech(r, s.start_s, s.last_voiced_end_s))
+        return out
 
 
 class AffectStage(Stage):
@@ -96,7 +100,9 @@ class AffectStage(Stage):
     def step(self, frame: Frame) -> list[Event]:
         out: list[Event] = []
         for role, affect in self._affect.items():
-            out.extend(affect.step(frame.index, frame.t_s, frame.segments[role]))
+            seg = frame.segments[role]
+            if seg.in_speech or seg.ended_now:  # between turns there is nothing to measure or close
+                out.extend(affect.step(frame.index, frame.t_s, seg))
             frame.speakers[role] = affect.state
         return out
 

@@ -33,9 +33,12 @@ class VoiceActivity:
         """Per frame: speech, and non-speech sound (tone, DTMF, music, noise) the detector found."""
         is_speech = self._vad.is_speech
         rate = self._rate_hz
-        loud = loudness_dbfs >= self._gate(loudness_dbfs)
+        loud = (loudness_dbfs >= self._gate(loudness_dbfs)).tolist()
+        frame_len = frames.shape[1]
+        n_bytes = 2 * frame_len
+        data = memoryview(np.ascontiguousarray(frames).reshape(-1)).cast("B")  # sliced without copies
         voiced = np.fromiter(
-            (bool(ok) and is_speech(frame.tobytes(), rate) for frame, ok in zip(frames, loud)),
+            (ok and is_speech(data[i * n_bytes : (i + 1) * n_bytes], rate, frame_len) for i, ok in enumerate(loud)),
             dtype=bool,
             count=len(frames),
         )

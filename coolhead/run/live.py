@@ -147,7 +147,7 @@ class LiveListener:
                     break
             self.report.backlog_at_stop_s = self._backlog_s()
             self.capture.stop()
-            while (block := self.capture.get(timeout_s=0)) is not None:
+            if (block := self.capture.get(timeout_s=0)) is not None:
                 self._take(block)
             self._feed_aligned(self._aligned.flush())
             self._end_call("lost" if self.report.lost_reason else "stopped")
@@ -173,9 +173,14 @@ class LiveListener:
         return self.capture.queue.qsize() * self.capture.block_frames / self.capture.rate_hz / len(self._role_of)
 
     def _take(self, block: Block) -> None:
-        """One capture block in; feed what every role now has."""
+        """One capture block in, with every block queued behind it (when analysis fell behind, it
+        catches up in one bigger chunk: the events are the same, the work per second of audio
+        less); feed what every role now has."""
         self.report.max_backlog_s = max(self.report.max_backlog_s, self._backlog_s())
-        self._feed_aligned(self._aligned.add(block))
+        self._aligned.add(block)
+        while (queued := self.capture.get(timeout_s=0)) is not None:
+            self._aligned.add(queued)
+        self._feed_aligned(self._aligned.ready())
 
     def _feed_aligned(self, ready: tuple[dict[str, np.ndarray], float] | None) -> None:
         if ready is not None:

@@ -52,23 +52,22 @@ class AlignedRoles:
         self._ratio = rate_hz / capture_rate_hz
         self._buffers = {role: RoleBuffer(StreamResampler(capture_rate_hz, rate_hz)) for role in roles}
 
-    def add(self, block: Block) -> tuple[dict[str, np.ndarray], float] | None:
-        """One capture block in (a gap it reports becomes silence); the samples now aligned, if any."""
+    def add(self, block: Block) -> None:
+        """One capture block in (a gap it reports becomes silence); ``ready()`` hands it out."""
         for role, channel in self._role_of[block.stream].items():
             buffer = self._buffers[role]
             if block.dropped_before:
                 buffer.append(np.zeros(int(round(block.dropped_before * self._ratio)), np.int16), block.arrived_s)
             buffer.append(float_to_int16(buffer.resampler(block.samples[:, channel])), block.arrived_s)
-        return self._ready()
 
     def flush(self) -> tuple[dict[str, np.ndarray], float] | None:
         """End of listening: the resamplers' last samples (their filter delay)."""
         now = time.perf_counter()
         for buffer in self._buffers.values():
             buffer.append(float_to_int16(buffer.resampler(np.zeros(0, np.float32), last=True)), now)
-        return self._ready()
+        return self.ready()
 
-    def _ready(self) -> tuple[dict[str, np.ndarray], float] | None:
+    def ready(self) -> tuple[dict[str, np.ndarray], float] | None:
         """The samples that every role has, and when the last of them arrived."""
         n = min(b.n for b in self._buffers.values())
         if n == 0:
