@@ -36,7 +36,7 @@ class VoiceActivity:
         loud = (loudness_dbfs >= self._gate(loudness_dbfs)).tolist()
         frame_len = frames.shape[1]
         n_bytes = 2 * frame_len
-        data = memoryview(np.ascontiguousarray(frames).reshape(-1)).cast("B")  # sliced without copies
+        data = np.ascontiguousarray(frames).reshape(-1).data.cast("B")  # sliced without copies
         voiced = np.fromiter(
             (ok and is_speech(data[i * n_bytes : (i + 1) * n_bytes], rate, frame_len) for i, ok in enumerate(loud)),
             dtype=bool,
