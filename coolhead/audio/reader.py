@@ -100,15 +100,18 @@ def read_chunks(info: CallInfo, rate_hz: int, chunk_s: float) -> Iterator[Chunk]
     frames_read = 0
     problem: AudioError | None = None
     block_frames = int(min(READ_BLOCK_S * info.sample_rate_hz, MAX_BLOCK_FRAMES))
+    as_stored = info.subtype == "PCM_16" and info.sample_rate_hz == rate_hz
+    """16-bit PCM at the pipeline rate is read as it is stored (the same samples as through float)."""
     try:
         with sf.SoundFile(os.fsencode(info.path)) as f:
             # Some codecs (GSM 6.10) cannot seek: then the reads need the length from the header.
             frames = -1 if f.seekable() else f.frames
-            blocks = f.blocks(blocksize=block_frames, frames=frames, dtype="float32", always_2d=True)
+            dtype = "int16" if as_stored else "float32"
+            blocks = f.blocks(blocksize=block_frames, frames=frames, dtype=dtype, always_2d=True)
             block = next(blocks, None)
             while block is not None:
                 following = next(blocks, None)
-                bad_rows = np.flatnonzero(~np.isfinite(block).all(axis=1))
+                bad_rows = np.zeros(0, int) if as_stored else np.flatnonzero(~np.isfinite(block).all(axis=1))
                 if len(bad_rows):
                     bad_s = (frames_read + bad_rows[0]) / info.sample_rate_hz
                     problem = AudioError(
@@ -118,8 +121,8 @@ def read_chunks(info: CallInfo, rate_hz: int, chunk_s: float) -> Iterator[Chunk]
                 frames_read += len(block)
                 last = following is None
                 for ch, role in info.roles.items():
-                    resampled = float_to_int16(resamplers[ch](block[:, ch], last=last))
-                    pending[role] = np.concatenate([pending[role], resampled])
+                    samples = block[:, ch] if as_stored else float_to_int16(resamplers[ch](block[:, ch], last=last))
+                    pending[role] = np.concatenate([pending[role], samples])
                 n_ready = min(len(p) for p in pending.values())
                 n_out = n_ready if last else n_ready - n_ready % chunk_len
                 for start in range(0, n_out, chunk_len):
