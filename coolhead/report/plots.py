@@ -80,6 +80,7 @@ def call_figure_svg(summary: CallSummary) -> str:
 def _draw_call(fig: Figure, summary: CallSummary) -> None:
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
+    from matplotlib.ticker import MaxNLocator
 
     duration_s = max(summary.duration_s, 1e-3)
     axes = _stacked_axes(fig)
@@ -96,12 +97,14 @@ def _draw_call(fig: Figure, summary: CallSummary) -> None:
         loudness.plot(*_series(course.t_s, course.loudness_db, duration_s), color=colour, lw=width)
     anger.axhline(summary.heated_level, color=HEATED_COLOUR, lw=1.0, ls="--")
     anger.set_ylim(0.0, 1.0)
+    anger.set_yticks([0.0, 0.5, 1.0])
     anger.set_ylabel("anger 0..1")
     if summary.mono:
         anger.text(0.5, 0.5, "mono recording: no anger level per speaker", transform=anger.transAxes, ha="center")
     loudness.axhline(0.0, color="#ced4da", lw=1.0)
     low_db, high_db = loudness.get_ylim()
     loudness.set_ylim(min(low_db, -6.0), max(high_db, 6.0))
+    loudness.yaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 3, 5, 10]))
     loudness.set_ylabel("loudness vs\nown baseline (dB)")
     loudness.xaxis.set_major_locator(_time_locator(duration_s))
     loudness.xaxis.set_major_formatter(lambda t_s, _pos: clock(t_s))
@@ -209,7 +212,7 @@ def _time_locator(duration_s: float) -> Locator:
     from matplotlib.ticker import MultipleLocator
 
     steps_s = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600)
-    return MultipleLocator(next((s for s in steps_s if duration_s / s <= 14), steps_s[-1]))
+    return MultipleLocator(next((s for s in steps_s if duration_s / s <= 8), steps_s[-1]))
 
 
 def batch_figures_svg(rows: Sequence[dict[str, object]]) -> str:
