@@ -28,7 +28,8 @@ def table(record: dict) -> str:
         low, high = row["x_realtime_min_max"]
         ratio = f"{row['vs_reference']:.2f}" if "vs_reference" in row else ""
         speed = f"{row['x_realtime']:,.0f} ({low:,.0f}–{high:,.0f})"
-        out.append(f"| {row['input']} | {row['stage']} | {row['seconds']:.3f} | {speed} | {ratio} |")
+        stage = f"{row['stage']}, peak RSS {row['peak_rss_mb']:.0f} MB" if "peak_rss_mb" in row else row["stage"]
+        out.append(f"| {row['input']} | {stage} | {row['seconds']:.3f} | {speed} | {ratio} |")
     return "\n".join(out)
 
 

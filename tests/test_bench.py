@@ -41,6 +41,7 @@ def test_bench_times_every_stage_against_the_reference_and_both_whisper_models(
         for model in ("whisper-tiny.en", "whisper-base"):
             for stage in (f"load {model}", f"pipeline + STT {model}", f"analyze {model} (new process)"):
                 assert (source, stage) in stages
+            assert stages[(source, f"analyze {model} (new process)")]["peak_rss_mb"] > 50  # the model is in memory
     for stage in ("speaker segmentation + split", "pipeline (all stages)", "analyze end to end (JSONL)"):
         assert stages[("8 kHz mu-law mono", stage)]["x_realtime"] > 1
     assert record["mono_analyze"]["peak_rss_mb"] > 10 and record["mono_analyze"]["wall_s"] > 0

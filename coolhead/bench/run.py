@@ -120,4 +120,6 @@ def _print_row(row: dict[str, object]) -> None:
         speed = f"{row['x_realtime']:8.1f}x real time ({spread[0]:.0f}-{spread[1]:.0f})"
         if "vs_reference" in row:
             speed += f", {row['vs_reference']:.2f} of the reference"
+    if "peak_rss_mb" in row:
+        speed += f", peak RSS {row['peak_rss_mb']:.0f} MB"
     print(f"  {row['input']:<20} {row['stage']:<58} {row['seconds']:8.3f} s {speed}")

@@ -15,6 +15,8 @@ class Timing:
     """One per repeat."""
     audio_s: float
     """Audio the step processes (0: a step without audio, e.g. loading a model)."""
+    peak_rss_mb: float | None = None
+    """Peak resident memory of the process the step ran in, where it had one of its own."""
 
     @property
     def median_s(self) -> float:
@@ -40,6 +42,8 @@ class Timing:
                 round(self.x_realtime(max(self.seconds)), 1),
                 round(self.x_realtime(min(self.seconds)), 1),
             ]
+        if self.peak_rss_mb is not None:
+            row["peak_rss_mb"] = round(self.peak_rss_mb, 1)
         if reference is not None and self.audio_s:
             row["vs_reference"] = round(self.x_realtime() / reference.x_realtime(), 3)
         return row

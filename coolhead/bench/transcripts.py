@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
 from coolhead.audio.reader import probe_call
+from coolhead.bench.process import run_analyze
 from coolhead.bench.timing import Timing
 from coolhead.config import Config
 from coolhead.models.errors import ModelError
@@ -40,9 +38,6 @@ def time_transcripts(call: Path, config: Config) -> list[Timing]:
         started = time.perf_counter()
         replay_call(info, config, lambda e: None, stt=stt)
         timings.append(Timing(f"pipeline + STT {name}", (time.perf_counter() - started,), info.duration_s))
-        with tempfile.TemporaryDirectory() as folder:
-            command = [sys.executable, "-m", "coolhead", "analyze", str(call), "--model", name, "--quiet"]
-            started = time.perf_counter()
-            subprocess.run([*command, "--events", str(Path(folder) / "e.jsonl")], check=True, capture_output=True)
-            timings.append(Timing(f"analyze {name} (new process)", (time.perf_counter() - started,), info.duration_s))
+        run = run_analyze(call, "--model", name)
+        timings.append(Timing(f"analyze {name} (new process)", (run["wall_s"],), info.duration_s, run["peak_rss_mb"]))
     return timings

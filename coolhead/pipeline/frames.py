@@ -1,4 +1,4 @@
-"""Loudness of analysis frames (the first number every stage builds on)."""
+"""Loudness of analysis frames (the first number every stage builds on), and windows of a stream."""
 
 from __future__ import annotations
 
@@ -12,3 +12,11 @@ def frame_loudness_dbfs(frames: np.ndarray) -> np.ndarray:
     x = frames.astype(np.float32)
     mean_square = np.einsum("ij,ij->i", x, x) / max(frames.shape[1], 1)
     return 10.0 * np.log10(np.maximum(mean_square / _INT16_FULL_SCALE**2, 1e-10))
+
+
+def windows(x: np.ndarray, length: int, hop: int = 1) -> np.ndarray:
+    """Read-only (n, length) view of the 1-D ``x`` as windows starting every ``hop`` samples (as
+    ``sliding_window_view(x, length)[::hop]``, without its per-call overhead: blocks are small live)."""
+    n = max(0, (len(x) - length) // hop + 1)
+    step = x.strides[0]
+    return np.lib.stride_tricks.as_strided(x, (n, length), (hop * step, step), writeable=False)

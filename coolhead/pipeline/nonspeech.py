@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coolhead.config import VadConfig
+from coolhead.pipeline.frames import windows
 
 SPEECH_OR_QUIET, TONE, MUSIC, NOISE = 0, 1, 2, 3
 """Kinds of frame ``NonSpeechDetector`` returns."""
@@ -284,10 +285,7 @@ class NonSpeechDetector:
         first, last = int(where[0]), int(where[-1]) + 1
         back = _LOOK_BACK * c
         span = stream[first * hop : (last - 1 + back) * hop + self._window_len]
-        windows = np.lib.stride_tricks.as_strided(
-            span, (last - first + back, self._window_len), (hop * span.strides[0], span.strides[0]), writeable=False
-        )
-        spectrum = np.fft.rfft(windows * self._taper)[:, self._band]
+        spectrum = np.fft.rfft(windows(span, self._window_len, hop) * self._taper)[:, self._band]
         part = slice(first, last)
         is_analysed = analysed[part]
         if first > 0:

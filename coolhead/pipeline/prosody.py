@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from coolhead.config import ProsodyConfig
+from coolhead.pipeline.frames import windows
 from coolhead.pipeline.quantiles import percentiles
 
 ANALYSIS_RATE_HZ = 8000
@@ -141,9 +142,9 @@ class FrameAnalyser:
             if n:
                 self._last_shape = None
         else:
-            windows = np.lib.stride_tricks.sliding_window_view(stream, self._window_len)[:: self._frame_len]
+            f0_windows = windows(stream, self._window_len, self._frame_len)
             c = self._config
-            f0_hz[idx] = yin_f0_hz(windows[idx], ANALYSIS_RATE_HZ, c.f0_min_hz, c.f0_max_hz, c.f0_threshold)
+            f0_hz[idx] = yin_f0_hz(f0_windows[idx], ANALYSIS_RATE_HZ, c.f0_min_hz, c.f0_max_hz, c.f0_threshold)
             power = np.abs(np.fft.rfft(x[idx] * self._taper, _TILT_FFT)) ** 2
             low = power[:, self._low].sum(axis=1) + 1e-3
             high = power[:, self._high].sum(axis=1) + 1e-3

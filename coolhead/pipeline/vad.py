@@ -7,6 +7,7 @@ import numpy as np
 import webrtcvad
 
 from coolhead.config import VadConfig
+from coolhead.pipeline.frames import windows
 from coolhead.pipeline.nonspeech import SPEECH_OR_QUIET, NonSpeechDetector
 
 
@@ -74,6 +75,6 @@ class LevelGate:
         if not len(loudness_dbfs):
             return np.zeros(0)
         levels = np.concatenate([self._recent, loudness_dbfs])
-        floors = np.lib.stride_tricks.sliding_window_view(levels, len(self._recent) + 1).min(axis=1)
+        floors = windows(levels, len(self._recent) + 1).min(axis=1)
         self._recent = levels[len(levels) - len(self._recent) :]
         return np.clip(floors + self._above_db, self._min_dbfs, self._max_dbfs)
