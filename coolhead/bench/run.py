@@ -50,11 +50,12 @@ def run_bench(plan: BenchPlan, config: Config, record: Path | None) -> dict[str,
     out: dict[str, object] = {"sample": plan.sample.name, "machine": describe_machine()}
     if plan.batch_minutes:  # all cores: before pinning this process to one
         out["batch"] = batch = time_batch(
-            list(plan.batch_samples or (plan.sample,)), plan.batch_minutes, plan.batch_jobs, config
+            list(plan.batch_samples or (plan.sample,)), plan.batch_minutes, plan.batch_jobs, config, plan.repeats
         )
         print(
             f"batch: {batch['calls']} calls, {batch['audio_s'] / 3600:.2f} h, no transcripts, reports included, "
-            f"{batch['jobs']} processes: {batch['x_realtime']:.0f}x real time in total, "
+            f"{batch['jobs']} processes, median of {batch['repeats']}: {batch['x_realtime']:.0f}x real time in total "
+            f"({batch['x_realtime_min_max'][0]:.0f}-{batch['x_realtime_min_max'][1]:.0f}), "
             f"{batch['x_realtime_per_job']:.0f}x per process; CPU replay {batch['cpu_s']['replay']:.1f} s, "
             f"reports {batch['cpu_s']['report']:.1f} s"
         )
