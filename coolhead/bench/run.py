@@ -90,8 +90,10 @@ def run_bench(plan: BenchPlan, config: Config, record: Path | None) -> dict[str,
         if plan.live:
             out["live_capacity"] = capacity = live_capacity(call, config)
             print(
-                f"  live capacity, one core: {capacity['paced_calls']} concurrent calls kept up in real time "
-                f"({capacity['paced_seconds']:g} s paced; estimate from the chunk cost {capacity['estimate_calls']})"
+                f"  live capacity, one core: {capacity['paced_calls']} concurrent calls kept up in real time, "
+                f"each call's audio analysed within {capacity['max_lag_s']:g} s of its arrival (lag p50 "
+                f"{capacity['lag_ms']['p50']:.0f} ms, p95 {capacity['lag_ms']['p95']:.0f} ms; "
+                f"{capacity['paced_seconds']:g} s paced; estimate from unpaced speed {capacity['estimate_calls']})"
             )
     out["cold_start"] = cold = cold_start(plan.sample, plan.repeats)
     print(
