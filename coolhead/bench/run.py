@@ -89,10 +89,12 @@ def run_bench(plan: BenchPlan, config: Config, record: Path | None) -> dict[str,
         print(f"  one 20 ms chunk of both parties through the pipeline: {_spread(latency)} ms")
         if plan.live:
             out["live_capacity"] = capacity = live_capacity(call, config)
+            lag_ms = capacity["lag_ms"]
+            assert isinstance(lag_ms, dict)
             print(
                 f"  live capacity, one core: {capacity['paced_calls']} concurrent calls kept up in real time, "
                 f"each call's audio analysed within {capacity['max_lag_s']:g} s of its arrival (lag p50 "
-                f"{capacity['lag_ms']['p50']:.0f} ms, p95 {capacity['lag_ms']['p95']:.0f} ms; "
+                f"{lag_ms['p50']:.0f} ms, p95 {lag_ms['p95']:.0f} ms; "
                 f"{capacity['paced_seconds']:g} s paced; estimate from unpaced speed {capacity['estimate_calls']})"
             )
     out["cold_start"] = cold = cold_start(plan.sample, plan.repeats)
