@@ -27,7 +27,7 @@ from coolhead.pipeline.frames import frame_loudness_dbfs
 from coolhead.pipeline.stt import SpeechToText
 from coolhead.run.live_call import CallFiles, FinishedCall, LiveCall
 from coolhead.run.replay import mono_separation
-from coolhead.run.role_buffers import AlignedRoles
+from coolhead.run.role_buffers import AlignedRoles, Arrivals
 
 
 class LiveSink(Protocol):
@@ -182,11 +182,11 @@ class LiveListener:
             self._aligned.add(queued)
         self._feed_aligned(self._aligned.ready())
 
-    def _feed_aligned(self, ready: tuple[dict[str, np.ndarray], float] | None) -> None:
+    def _feed_aligned(self, ready: tuple[dict[str, np.ndarray], Arrivals] | None) -> None:
         if ready is not None:
             self._feed(*ready)
 
-    def _feed(self, samples: dict[str, np.ndarray], arrived_s: float) -> None:
+    def _feed(self, samples: dict[str, np.ndarray], arrivals: Arrivals) -> None:
         quiet_s = self._quiet_for_s(samples) if self.split_silence_s else 0.0
         if self._call is not None and not self._want_call:
             self._end_call("ended by the agent")
@@ -194,8 +194,12 @@ class LiveListener:
             if not self._want_call or quiet_s > 0:  # with splitting, the next call starts with sound
                 return
             self._call = self._start_call()
+        start_s, n = self._call.t_s, len(next(iter(samples.values())))
         for event in self._call.feed(samples):
-            self._emit(event, arrived_s)
+            # Traced back to the block that brought the audio up to the event's time (a chunk
+            # drained from a backlog holds many blocks).
+            k = min(n, max(1, round((event["t"] - start_s) * self.rate_hz)))
+            self._emit(event, arrivals.at(k))
         for sink in self.sinks:
             sink.on_state(self._call.t_s, self._call.pipeline.state)
         if self.split_silence_s and quiet_s >= self.split_silence_s:

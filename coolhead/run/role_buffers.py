@@ -30,15 +30,32 @@ class RoleBuffer:
             self.n += len(samples)
             self.arrivals.append((self.n, arrived_s))
 
-    def take(self, n: int) -> tuple[np.ndarray, float]:
-        """The first ``n`` samples and the arrival time of the block that completed them."""
-        arrived_s = next(t for end, t in self.arrivals if end >= n)
+    def take(self, n: int) -> tuple[np.ndarray, list[tuple[int, float]]]:
+        """The first ``n`` samples, and (samples up to the end of a block, its arrival time) of the
+        blocks they come from, the last one the block that completed them."""
+        blocks = []
+        for end, t in self.arrivals:
+            blocks.append((min(end, n), t))
+            if end >= n:
+                break
         data = np.concatenate(self.parts) if len(self.parts) > 1 else self.parts[0]
         rest = data[n:]
         self.parts = deque([rest]) if len(rest) else deque()
         self.n -= n
         self.arrivals = deque((end - n, t) for end, t in self.arrivals if end > n)
-        return data[:n], arrived_s
+        return data[:n], blocks
+
+
+class Arrivals:
+    """When the audio of a chunk handed out by ``AlignedRoles`` reached the capture callback."""
+
+    def __init__(self, blocks: list[list[tuple[int, float]]]) -> None:
+        self._blocks = blocks
+        """Per role: (samples up to the end of a block, its arrival time)."""
+
+    def at(self, k: int) -> float:
+        """When the chunk's first ``k`` samples had all arrived, on every role."""
+        return max(next((t for end, t in role if end >= k), role[-1][1]) for role in self._blocks)
 
 
 class AlignedRoles:
@@ -60,17 +77,17 @@ class AlignedRoles:
                 buffer.append(np.zeros(int(round(block.dropped_before * self._ratio)), np.int16), block.arrived_s)
             buffer.append(float_to_int16(buffer.resampler(block.samples[:, channel])), block.arrived_s)
 
-    def flush(self) -> tuple[dict[str, np.ndarray], float] | None:
+    def flush(self) -> tuple[dict[str, np.ndarray], Arrivals] | None:
         """End of listening: the resamplers' last samples (their filter delay)."""
         now = time.perf_counter()
         for buffer in self._buffers.values():
             buffer.append(float_to_int16(buffer.resampler(np.zeros(0, np.float32), last=True)), now)
         return self.ready()
 
-    def ready(self) -> tuple[dict[str, np.ndarray], float] | None:
-        """The samples that every role has, and when the last of them arrived."""
+    def ready(self) -> tuple[dict[str, np.ndarray], Arrivals] | None:
+        """The samples that every role has, and when they arrived."""
         n = min(b.n for b in self._buffers.values())
         if n == 0:
             return None
         taken = {role: b.take(n) for role, b in self._buffers.items()}
-        return {role: s for role, (s, _) in taken.items()}, max(t for _, t in taken.values())
+        return {role: s for role, (s, _) in taken.items()}, Arrivals([blocks for _, blocks in taken.values()])

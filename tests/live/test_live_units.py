@@ -150,3 +150,40 @@ def test_a_mono_source_is_split_live_as_analyze_splits_its_recording(two_voices_
     assert analyzed.returncode == 0, analyzed.stderr
     assert live[1:] == read_events(replay)[1:]
     assert ("interruption", "agent") in [(e["type"], e.get("by")) for e in live]
+
+
+class _Arrivals:
+    """A sink that keeps each event with the arrival time the listener traced it to."""
+
+    def __init__(self) -> None:
+        self.seen: list[tuple[dict, float | None]] = []
+
+    def on_event(self, event: dict, arrived_s: float | None) -> None:
+        self.seen.append((event, arrived_s))
+
+    def on_state(self, t_s: float, state: object) -> None:
+        pass
+
+    def on_call_end(self, call: object) -> None:
+        pass
+
+
+def test_a_drained_backlog_traces_each_event_to_the_block_of_its_audio(talkover_call: Path, tmp_path: Path) -> None:
+    """The whole call waits in the queue and is fed as one chunk; each block is stamped with
+    1000 + its audio time as 'arrival', so an event's stamp says which block it was traced to:
+    the one holding its time, not the last one."""
+    audio, rate_hz = sf.read(talkover_call, dtype="float32")
+    specs = [StreamSpec(DEVICES[2], {"agent": 0}), StreamSpec(DEVICES[1], {"customer": 0})]
+    capture = HandFedCapture(specs, rate_hz, queue_s=600)
+    sink = _Arrivals()
+    listener = LiveListener(capture, Config(), CallFiles(tmp_path, tmp_path / "call.jsonl"), [sink], "test")
+    n = int(0.05 * rate_hz)
+    for start in range(0, len(audio), n):
+        for stream in (0, 1):
+            capture.queue.put(Block(stream, 1000.0 + start / rate_hz, audio[start : start + n, stream : stream + 1], 0))
+    listener.start()
+    while not capture.queue.empty():
+        time.sleep(0.01)
+    listener.stop()
+    cues = [(e["t"], arrived_s) for e, arrived_s in sink.seen if e["type"] == "cue"]
+    assert cues and all(arrived_s is not None and 0.0 <= e_t - (arrived_s - 1000.0) <= 0.05 for e_t, arrived_s in cues)
