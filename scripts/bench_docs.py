@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def latest(record_path: Path) -> dict:
+    """The latest full run (``--all``: it has the scaling figures)."""
     lines = [json.loads(line) for line in record_path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return next(r for r in reversed(lines) if r.get("bench") == "bench" and "rows" in r)
+    return next(r for r in reversed(lines) if r.get("bench") == "bench" and "rows" in r and "scaling" in r)
 
 
 def table(record: dict) -> str:
