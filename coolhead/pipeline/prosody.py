@@ -333,9 +333,13 @@ class ProsodyTracker:
             return None
         new_s = self._since_emit * self._frame_s
         self._since_emit = 0
-        # A turn that ends at this frame ended with the frame before (at the call's end, i = -1:
-        # with the block's last frame).
-        rows = self._window_rows(i if in_speech else i - 1 if i >= 0 else len(self._recent) - self._window_frames - 1)
+        if in_speech:
+            last = i
+        elif i >= 0:
+            last = i - 1  # the turn ended with the frame before this one
+        else:
+            last = len(self._recent) - self._window_frames - 1  # the call's end: the block's last frame
+        rows = self._window_rows(last)
         rows = rows[rows[:, _SPEECH] > 0]
         if len(rows) == 0:
             return None
