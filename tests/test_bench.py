@@ -12,6 +12,7 @@ import pytest
 from coolhead.bench.live import MAX_LAG_S, _chunks, serve
 from coolhead.bench.reference import reference_pipeline
 from coolhead.config import Config
+from coolhead.events import ROLES
 from tests.conftest import ROOT, run_cli
 
 SAMPLE = ROOT / "samples" / "call1_agent_talks_over.wav"
@@ -56,6 +57,28 @@ def test_live_capacity_is_judged_paced() -> None:
     one = serve(chunks, Config(), 1, seconds=1.0)
     assert one.kept_up and len(one.lag_s) >= 40 and one.lag_s.max() < MAX_LAG_S  # fed as its audio came
     assert not serve(chunks, Config(), 2000, seconds=1.0).kept_up  # 2,000 calls' 20 ms chunks: behind at once
+
+
+def test_timing_the_stages_changes_no_event(tmp_path: Path) -> None:
+    """The stage timers wrap the stages of a real pipeline: it must say exactly what it says bare."""
+    from coolhead.audio.reader import probe_call, read_chunks
+    from coolhead.bench.stages import TimedStage, time_stages
+    from coolhead.pipeline import Pipeline
+    from coolhead.run.feed import run_chunks
+
+    info = probe_call(SAMPLE)
+    chunks = list(read_chunks(info, 16000, 0.5))
+    bare: list[dict] = []
+    run_chunks(Pipeline(Config(), ROLES), chunks, bare.append)
+    timed_pipeline = Pipeline(Config(), ROLES)
+    timed_pipeline.stages = [TimedStage(stage) for stage in timed_pipeline.stages]
+    timed_pipeline.reset()
+    timed: list[dict] = []
+    run_chunks(timed_pipeline, chunks, timed.append)
+    assert timed == bare and any(e["type"] == "cue" for e in bare)
+    names = [t.name for t in time_stages(chunks, Config(), ROLES, info.duration_s, 1)]
+    assert "stage: voice activity + non-speech, block analysis" in names
+    assert "stage: prosody + anger, per-frame steps" in names
 
 
 def test_the_reference_measures_what_it_says() -> None:

@@ -11,6 +11,7 @@ import numpy as np
 from coolhead.audio.chunk import MIX_ROLE
 from coolhead.audio.reader import probe_call, read_chunks
 from coolhead.bench.reference import reference_pipeline
+from coolhead.bench.stages import time_stages
 from coolhead.bench.timing import Timing, repeat
 from coolhead.config import Config
 from coolhead.events import ROLES
@@ -26,8 +27,9 @@ REFERENCE = "lean reference (RMS, webrtcvad, autocorrelation F0, rate)"
 
 
 def time_replay_path(call: Path, config: Config, repeats: int) -> list[Timing]:
-    """Reading, the floor (loudness + webrtcvad), the reference, the pipeline, end to end; a mono
-    call also the speaker segmentation, and the stages after it on the split streams.
+    """Reading, the floor (loudness + webrtcvad), the reference, the pipeline and each of its
+    stages, end to end; a mono call also the speaker segmentation, and the stages after it on the
+    split streams.
 
     Raises ``ModelError`` for a mono call without the ``mono`` extra or model."""
     info = probe_call(call)
@@ -66,5 +68,6 @@ def time_replay_path(call: Path, config: Config, repeats: int) -> list[Timing]:
         repeat(
             "pipeline (all stages)", d, repeats, lambda: run_chunks(Pipeline(config, roles), chunks, lambda e: None)
         ),
+        *time_stages(chunks, config, roles, d, repeats),
         repeat("analyze end to end (JSONL)", d, repeats, end_to_end),
     ]

@@ -60,13 +60,14 @@ class Pipeline:
         self.rate_hz = config.pipeline.sample_rate
         self.frame_s = config.pipeline.frame_ms / 1000
         self.stages = build_stages(config, roles, stt)
-        self._steps = [stage.step for stage in self.stages]
         self.reset()
 
     def reset(self) -> None:
-        """Forget the call: the next chunk starts a new one at time 0."""
+        """Forget the call: the next chunk starts a new one at time 0 (through ``stages`` as they
+        are now: a benchmark may have wrapped them)."""
         for stage in self.stages:
             stage.reset()
+        self._steps = [stage.step for stage in self.stages]
         frame_len = int(self.rate_hz * self.frame_s)
         self._inputs = {r: _RoleInput(frame_len) for r in self.roles}
         self._t_s = 0.0
