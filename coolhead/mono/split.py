@@ -24,7 +24,7 @@ from coolhead.config import Config, MonoConfig, VadConfig
 from coolhead.events import ROLES
 from coolhead.mono.model import SHIPPED, SegmentationModel
 from coolhead.mono.segmenter import StreamingSegmenter
-from coolhead.pipeline.frames import frame_loudness_dbfs
+from coolhead.pipeline.frames import FrameCutter, frame_loudness_dbfs
 from coolhead.pipeline.nonspeech import WINDOW_S
 from coolhead.pipeline.vad import VoiceActivity
 
@@ -68,7 +68,7 @@ class MonoSplit:
         self._sound_vad = VoiceActivity(self._vad, self._rate_hz, self._frame_s) if self._vad else None
         self._sound = np.zeros(0, bool)
         """Per sample of ``_mix`` judged so far (whole frames): non-speech sound."""
-        self._unjudged = np.zeros(0, np.int16)
+        self._framing = FrameCutter(self._frame_len)
 
     def feed(self, chunk: Chunk) -> Chunk | None:
         mix = chunk.samples[MIX_ROLE]
@@ -79,10 +79,7 @@ class MonoSplit:
     def _judge_sound(self, mix: np.ndarray) -> None:
         if self._sound_vad is None:
             return
-        x = np.concatenate([self._unjudged, mix])
-        n = len(x) // self._frame_len
-        frames = x[: n * self._frame_len].reshape(n, self._frame_len)
-        self._unjudged = x[n * self._frame_len :]
+        frames = self._framing.frames(mix)
         new = np.repeat(self._sound_vad.judge(frames, frame_loudness_dbfs(frames))[1], self._frame_len)
         # The detector knows a sound one analysis window after it began; the split, decided
         # later, gives that window to neither side too.

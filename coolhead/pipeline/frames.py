@@ -1,10 +1,26 @@
-"""Loudness of analysis frames (the first number every stage builds on), and windows of a stream."""
+"""Analysis frames: cut from a stream, their loudness (the first number every stage builds on), and
+windows of a stream."""
 
 from __future__ import annotations
 
 import numpy as np
 
 _INT16_FULL_SCALE = 32768.0
+
+
+class FrameCutter:
+    """Cuts one stream's incoming samples into whole frames, keeping the remainder."""
+
+    def __init__(self, frame_len: int) -> None:
+        self._frame_len = frame_len
+        self._rest = np.zeros(0, np.int16)
+
+    def frames(self, samples: np.ndarray) -> np.ndarray:
+        """(n, frame_len) frames of what came so far; the rest waits for the next samples."""
+        buf = np.concatenate([self._rest, samples]) if len(self._rest) else samples
+        n = len(buf) // self._frame_len
+        self._rest = buf[n * self._frame_len :]
+        return buf[: n * self._frame_len].reshape(n, self._frame_len)
 
 
 def frame_loudness_dbfs(frames: np.ndarray) -> np.ndarray:

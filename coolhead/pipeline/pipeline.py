@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from coolhead.audio.chunk import Chunk
 from coolhead.config import Config
 from coolhead.events import Event
 from coolhead.pipeline.cues import CallState
-from coolhead.pipeline.frames import frame_loudness_dbfs
+from coolhead.pipeline.frames import FrameCutter, frame_loudness_dbfs
 from coolhead.pipeline.stage import Block, Frame, Stage
 from coolhead.pipeline.stages import AffectStage, CueStage, SegmentStage, SttStage, TurnStage, VadStage
 from coolhead.pipeline.stt import SpeechToText
@@ -30,20 +28,6 @@ def build_stages(config: Config, roles: tuple[str, ...], stt: SpeechToText | Non
         # Words never hold up the acoustic cues: with ``stt.threaded`` they arrive when ready.
         stages.append(SttStage(stt, roles, frame_s, config.pipeline.sample_rate))
     return stages
-
-
-class _RoleInput:
-    """Cuts one role's incoming samples into whole analysis frames, keeping the remainder."""
-
-    def __init__(self, frame_len: int) -> None:
-        self._frame_len = frame_len
-        self._rest = np.zeros(0, np.int16)
-
-    def frames(self, samples: np.ndarray) -> np.ndarray:
-        buf = np.concatenate([self._rest, samples]) if len(self._rest) else samples
-        n = len(buf) // self._frame_len
-        self._rest = buf[n * self._frame_len :]
-        return buf[: n * self._frame_len].reshape(n, self._frame_len)
 
 
 class Pipeline:
@@ -69,7 +53,7 @@ class Pipeline:
             stage.reset()
         self._steps = [stage.step for stage in self.stages]
         frame_len = int(self.rate_hz * self.frame_s)
-        self._inputs = {r: _RoleInput(frame_len) for r in self.roles}
+        self._inputs = {r: FrameCutter(frame_len) for r in self.roles}
         self._t_s = 0.0
         """Start time of the next frame."""
         self.state = CallState()

@@ -14,7 +14,7 @@ import numpy as np
 
 from coolhead.config import Config
 from coolhead.cue_kinds import CueKind
-from coolhead.events import Event
+from coolhead.events import ROLES, Event
 
 END_WINDOW_S = 10.0
 """How the call ended: the customer's anger over its last this many seconds of anger readings."""
@@ -200,8 +200,8 @@ class SummaryBuilder:
         header = self.header
         separation = header.get("separation") or {}
         split = separation.get("speakers") == "separated"
-        roles = ("agent", "customer") if split else tuple(dict.fromkeys(header.get("roles", {}).values()))
-        roles = roles or ("agent", "customer")
+        roles = ROLES if split else tuple(dict.fromkeys(header.get("roles", {}).values()))
+        roles = roles or ROLES
         speech = {r: sorted(self.speech.get(r, [])) for r in dict.fromkeys(roles + tuple(self.speech))}
         anger = {r: self.anger.get(r, []) for r in dict.fromkeys(roles + tuple(self.anger))}
         courses = {r: AngerCourse(*np.array(sorted(pts), float).reshape(-1, 3).T) for r, pts in anger.items()}
