@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import multiprocessing
+import os
 import sys
 from bisect import bisect_left
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from statistics import median
 
@@ -45,20 +48,41 @@ from coolhead.pipeline.cues import CallState, CuePolicy  # noqa: E402
 from scripts.build_emotion_calls import replayed_calls, replayed_conditions  # noqa: E402
 
 ESCALATION_GRID = {
-    "smoothing_s": (1.4, 2.0, 3.0),
-    "aroused_level": (0.6, 0.7, 0.8),
-    "restate_level": (0.8, 0.85, 0.9, 0.95),
     "restate_min_speech_s": (0.5, 1.0, 1.5),
-    "rise_spreads": (2.0, 2.5, 3.0, 4.0),
+    "rise_level": (0.4, 0.5, 0.6, 0.7),
+    "rise_spreads": (1.5, 2.0, 2.5, 3.0),
+    "rise_min_spread": (0.5, 1.0),
 }
-"""Settings the escalation cues (restate, transfer) depend on."""
+"""Settings the escalation cues (restate, transfer) depend on, searched by default. The others
+(``smoothing_s``, ``aroused_level``, ``restate_level``) were searched on 2026-12-05 and are
+searched again with ``--grid``, e.g. ``--grid restate_level=0.85,0.9,0.95``."""
 LOWER_VOICE_GRID = {
-    "raised_smoothing_s": (0.8, 1.5, 2.5),
-    "raised_level": (0.8, 0.85, 0.9, 0.95),
-    "lower_voice_min_s": (1.0, 1.5, 2.0),
-    "raised_rise_spreads": (3.0, 4.0, 5.0),
+    "raised_level": (0.9, 0.95),
+    "lower_voice_min_s": (0.5, 1.0, 1.5),
+    "raised_rise_level": (0.5, 0.6, 0.7),
+    "raised_rise_spreads": (2.0, 3.0, 4.0),
+    "raised_rise_min_windows": (6, 12, 20),
 }
-"""Settings lower_voice depends on (besides whether the customer is aroused)."""
+"""Settings lower_voice depends on (besides whether the customer is aroused), searched by
+default; ``raised_smoothing_s`` only with ``--grid``."""
+ESCALATION_KEYS = (
+    "smoothing_s",
+    "aroused_level",
+    "restate_level",
+    "restate_min_speech_s",
+    "rise_level",
+    "rise_spreads",
+    "rise_min_spread",
+    "rise_min_windows",
+)
+LOWER_VOICE_KEYS = (
+    "raised_smoothing_s",
+    "raised_level",
+    "lower_voice_min_s",
+    "raised_rise_level",
+    "raised_rise_spreads",
+    "raised_rise_min_windows",
+)
 FIRST_WINDOW_S = Config().prosody.first_after_s
 INTERVAL_S = Config().prosody.interval_s
 
@@ -160,10 +184,15 @@ def with_setting(setting: dict[str, float], base: Config) -> Config:
     config.anger, config.raised_voice = replace(base.anger), replace(base.raised_voice)
     config.anger.smoothing_s = setting["smoothing_s"]
     config.anger.aroused_level = setting["aroused_level"]
+    config.anger.rise_level = setting["rise_level"]
     config.anger.rise_spreads = setting["rise_spreads"]
+    config.anger.rise_min_spread = setting["rise_min_spread"]
+    config.anger.rise_min_windows = int(setting["rise_min_windows"])
     config.raised_voice.smoothing_s = setting["raised_smoothing_s"]
     config.raised_voice.raised_level = setting["raised_level"]
+    config.raised_voice.rise_level = setting["raised_rise_level"]
     config.raised_voice.rise_spreads = setting["raised_rise_spreads"]
+    config.raised_voice.rise_min_windows = int(setting["raised_rise_min_windows"])
     config.cues = replace(
         config.cues,
         restate_level=setting["restate_level"],
@@ -179,19 +208,34 @@ def sweep(
     fixed: dict[str, float],
     base: Config,
     cue: str,
+    jobs: int = 1,
 ) -> list[tuple[dict[str, float], dict[str, dict[str, float]]]]:
-    """Every setting of ``grid`` (others from ``fixed``) and its ``cue`` figures per set."""
-    out = []
-    for values in itertools.product(*grid.values()):
-        setting = fixed | dict(zip(grid, values))
-        if setting["restate_level"] < setting["aroused_level"]:
-            continue
-        config = with_setting(setting, base)
-        per_set = {}
-        for name, calls in sets.items():
-            per_set[name] = {k.removeprefix(f"{cue}_"): v for k, v in score(calls, config).items() if k.startswith(cue)}
-        out.append((dict(zip(grid, values)), per_set))
-    return out
+    """Every setting of ``grid`` (others from ``fixed``) and its ``cue`` figures per set, on
+    ``jobs`` processes."""
+    settings = [dict(zip(grid, values)) for values in itertools.product(*grid.values())]
+    settings = [s for s in settings if (fixed | s)["restate_level"] >= (fixed | s)["aroused_level"]]
+    work = partial(_figures, sets, fixed, base, cue)
+    if jobs > 1:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            figures = pool.map(work, settings)
+    else:
+        figures = list(map(work, settings))
+    return list(zip(settings, figures))
+
+
+def _figures(
+    sets: dict[str, list[tuple[list[Event], Truth]]],
+    fixed: dict[str, float],
+    base: Config,
+    cue: str,
+    setting: dict[str, float],
+) -> dict[str, dict[str, float]]:
+    """``cue``'s figures per set with ``setting`` (others from ``fixed``)."""
+    config = with_setting(fixed | setting, base)
+    return {
+        name: {k.removeprefix(f"{cue}_"): v for k, v in score(calls, config).items() if k.startswith(cue)}
+        for name, calls in sets.items()
+    }
 
 
 def load_sets(set_dirs: list[Path]) -> dict[str, list[tuple[list[Event], Truth]]]:
@@ -209,6 +253,15 @@ def main() -> int:
     p.add_argument("--config", type=Path, help="weights (and other settings) the replays were made with")
     p.add_argument("--max-false-per-min", type=float, default=0.05)
     p.add_argument("--top", type=int, default=10)
+    p.add_argument(
+        "--grid",
+        action="append",
+        default=[],
+        metavar="KEY=V1,V2,...",
+        help=f"search KEY over these values instead of its default grid (or its setting); keys: "
+        f"{', '.join(ESCALATION_KEYS + LOWER_VOICE_KEYS)}",
+    )
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes (default: all cores)")
     args = p.parse_args()
     base = Config.load(args.config)
     sets = load_sets(args.set_dirs)
@@ -217,14 +270,25 @@ def main() -> int:
         "aroused_level": base.anger.aroused_level,
         "restate_level": base.cues.restate_level,
         "restate_min_speech_s": base.cues.restate_min_speech_s,
+        "rise_level": base.anger.rise_level,
         "rise_spreads": base.anger.rise_spreads,
+        "rise_min_spread": base.anger.rise_min_spread,
+        "rise_min_windows": base.anger.rise_min_windows,
         "raised_smoothing_s": base.raised_voice.smoothing_s,
         "raised_level": base.raised_voice.raised_level,
         "lower_voice_min_s": base.cues.lower_voice_min_s,
+        "raised_rise_level": base.raised_voice.rise_level,
         "raised_rise_spreads": base.raised_voice.rise_spreads,
+        "raised_rise_min_windows": base.raised_voice.rise_min_windows,
     }
-    escalation = sweep(sets, ESCALATION_GRID, defaults, base, "escalation")
-    lower_voice = sweep(sets, LOWER_VOICE_GRID, defaults, base, "lower_voice")
+    grids = {"escalation": dict(ESCALATION_GRID), "lower_voice": dict(LOWER_VOICE_GRID)}
+    for item in args.grid:
+        key, _, values = item.partition("=")
+        if key not in defaults or not values:
+            p.error(f"--grid {item}: expected KEY=V1,V2,... with KEY one of {', '.join(defaults)}")
+        grids["escalation" if key in ESCALATION_KEYS else "lower_voice"][key] = tuple(map(float, values.split(",")))
+    escalation = sweep(sets, grids["escalation"], defaults, base, "escalation", args.jobs)
+    lower_voice = sweep(sets, grids["lower_voice"], defaults, base, "lower_voice", args.jobs)
     rows = []
     for (esc_setting, esc), (lv_setting, lv) in itertools.product(escalation, lower_voice):
         false_pm = max(esc[name]["false_per_min"] + lv.get(name, {}).get("false_per_min", 0.0) for name in esc)

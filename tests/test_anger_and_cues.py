@@ -243,7 +243,7 @@ def test_a_rise_is_judged_against_the_speakers_own_spread() -> None:
 
 def test_a_voice_raised_well_above_the_agents_usual_counts_below_the_absolute_bar() -> None:
     """A raised-voice score of 0.8 (under ``raised_level``) counts as raised once the agent has
-    10 s of speech at their usual score to stand out from, not before."""
+    ``rise_min_windows`` windows at their usual score to stand out from, not before."""
     anger, raised = AngerConfig(), RaisedVoiceConfig()
     judge = RiseJudge(anger, raised)
     calm_z, raised_z = -3.0, math.log(0.8 / 0.2)
@@ -251,6 +251,24 @@ def test_a_voice_raised_well_above_the_agents_usual_counts_below_the_absolute_ba
     for _ in range(raised.rise_min_windows):
         assert judge.judge((-1.0, calm_z), 0.27, 0.05) == (False, False)
     assert judge.judge((-1.0, raised_z), 0.27, 0.8) == (False, True)
+
+
+def test_anger_that_never_scores_aroused_has_risen_when_it_stands_out_from_the_speakers_usual() -> None:
+    """A speaker whose anger scores 0.5 (under ``aroused_level``, as for some nEMO actors) has
+    risen once that stands well above their usual 0.01; the same 0.5 from a speaker who usually
+    scores about that has not, nor has a step up as far that stays under ``rise_level``."""
+    anger, raised = AngerConfig(), RaisedVoiceConfig()
+    assert anger.rise_level < 0.5 < anger.aroused_level
+    calm, usual_half, half = math.log(0.01 / 0.99), -0.1, 0.0
+    steady, lively = RiseJudge(anger, raised), RiseJudge(anger, raised)
+    for _ in range(anger.rise_min_windows):
+        steady.judge((calm, -3.0), 0.01, 0.05)
+        lively.judge((usual_half, -3.0), 0.48, 0.05)
+    assert steady.judge((half, -3.0), 0.5, 0.05)[0]
+    assert not lively.judge((half, -3.0), 0.5, 0.05)[0]
+    below = math.log(anger.rise_level / (1 - anger.rise_level)) - 0.2  # still >= rise_spreads up
+    assert below - calm >= anger.rise_spreads * anger.rise_min_spread
+    assert not steady.judge((below, -3.0), 1 / (1 + math.exp(-below)), 0.05)[0]
 
 
 def test_a_customer_risen_above_their_own_usual_level_is_restated_below_the_absolute_bar() -> None:

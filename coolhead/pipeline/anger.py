@@ -52,7 +52,7 @@ class TurnAnger:
     aroused_s: float
     """Speech in the turn with the level at or above ``aroused_level``."""
     risen_s: float = 0.0
-    """Speech in the turn that was aroused *and* had risen above the speaker's usual level
+    """Speech in the turn whose level had risen above the speaker's usual level
     (``RiseTracker``)."""
 
     def grown(self, end_s: float, new_s: float, level: float, aroused: bool, risen: bool) -> TurnAnger:
@@ -228,9 +228,10 @@ class AngerScorer:
 
 
 class RiseJudge:
-    """One speaker's rises: has the anger level *risen* (aroused, and ``anger.rise_spreads`` above
-    the speaker's usual), and is the voice raised (over ``raised_level``, or over ``rise_level``
-    and ``raised_voice.rise_spreads`` above the speaker's usual)?"""
+    """One speaker's rises: has the anger level *risen* (over ``anger.rise_level``, and
+    ``anger.rise_spreads`` above the speaker's usual), and is the voice raised (over
+    ``raised_level``, or over ``rise_level`` and ``raised_voice.rise_spreads`` above the
+    speaker's usual)?"""
 
     def __init__(self, anger: AngerConfig, raised: RaisedVoiceConfig) -> None:
         self._anger, self._raised = anger, raised
@@ -243,7 +244,7 @@ class RiseJudge:
         a, r = self._anger, self._raised
         anger_rise = self._anger_rise.update(log_odds[0])
         raised_rise = self._raised_rise.update(log_odds[1])
-        risen = level >= a.aroused_level and anger_rise is not None and anger_rise >= a.rise_spreads
+        risen = level >= a.rise_level and anger_rise is not None and anger_rise >= a.rise_spreads
         raised_up = raised >= r.raised_level or (
             raised >= r.rise_level and raised_rise is not None and raised_rise >= r.rise_spreads
         )
