@@ -193,15 +193,14 @@ class AngerConfig(LogisticWeights):
     """...which weighs as much as this many of the speaker's own windows in their tilt baseline."""
     smoothing_s: Annotated[float, _between(0.0, 600.0)] = 2.0
     """Time constant (seconds of the speaker's speech) over which window scores are smoothed."""
-    rise_level: Share = 0.4
-    """A window has *risen* when its level is at least this (well below ``aroused_level``: some
-    speakers' anger never scores high)..."""
+    rise_level: Share = 0.7
+    """A window has *risen* when its level is at least this..."""
     rise_spreads: Annotated[float, _between(0.0, 100.0, above=True)] = 2.5
     """...and its (smoothed) log-odds stand this many spreads above the median of the speaker's
     earlier windows in the call (spread: 1.4826 x their median absolute deviation): anger judged
     against the speaker's own usual level, so a speaker whose anger scores lower than another's
     is still heard, and a lively one is not taken for angry..."""
-    rise_min_spread: Annotated[float, _between(0.0, 100.0, above=True)] = 1.0
+    rise_min_spread: Annotated[float, _between(0.0, 100.0, above=True)] = 0.5
     """...with a spread of at least this (log-odds)..."""
     rise_min_windows: Annotated[int, _between(1, 100_000)] = 6
     """...once the speaker has this many earlier windows."""
@@ -225,15 +224,15 @@ class RaisedVoiceConfig(LogisticWeights):
 
     raised_level: Share = 0.95
     """At or above this score the voice counts as raised..."""
-    rise_level: Share = 0.7
+    rise_level: Share = 0.5
     """...and so it does at or above this score when the score's log-odds also stand
     ``rise_spreads`` spreads above the median of the speaker's earlier windows (as
     ``anger.rise_spreads``): a voice raised well above the agent's own usual..."""
-    rise_spreads: Annotated[float, _between(0.0, 100.0, above=True)] = 3.0
+    rise_spreads: Annotated[float, _between(0.0, 100.0, above=True)] = 4.0
     rise_min_spread: Annotated[float, _between(0.0, 100.0, above=True)] = 1.0
     """...with a spread of at least this (log-odds)..."""
-    rise_min_windows: Annotated[int, _between(1, 100_000)] = 6
-    """...once the speaker has this many earlier windows (3 s of speech)."""
+    rise_min_windows: Annotated[int, _between(1, 100_000)] = 20
+    """...once the speaker has this many earlier windows (10 s of speech)."""
     smoothing_s: Annotated[float, _between(0.0, 600.0)] = 1.5
     """Time constant (seconds of the speaker's speech) over which window scores are smoothed
     (shorter than the anger level's: a raised voice is told while it is still raised)."""
@@ -276,7 +275,7 @@ class CuesConfig:
     pause_cooldown_s: Seconds = 2.0
     """At most one ``pause`` cue per this many seconds (one per talk-over in any case): each new
     talk-over is told, unless it follows the last cue so closely that the agent is still reading it."""
-    lower_voice_min_s: PositiveSeconds = 1.5
+    lower_voice_min_s: PositiveSeconds = 0.5
     """``lower_voice`` when the agent's voice has stayed raised (``raised_voice.raised_level``)
     this long (s of speech)..."""
     lower_voice_min_s_customer_upset: PositiveSeconds = 0.5

@@ -9,7 +9,8 @@
 # /tmp/coolhead-calls/CORPUS; these corpora must never enter the repo), one folder per condition
 # (clean, phone, levelnorm, effort6: scripts/build_emotion_calls.py); ROUNDS calls per speaker
 # and kind (default 2), SEED of the draw (default 0). A finished build is reused while ROUNDS
-# and SEED stay the same. Replays into WORK_DIR/SPLIT/events-CONDITION, writes the `coolhead
+# and SEED stay the same; the replays are always redone (--force: the code may have changed
+# under the same settings). Replays into WORK_DIR/SPLIT/events-CONDITION, writes the `coolhead
 # eval` figures to WORK_DIR/SPLIT/CONDITION.json and prints them. Acoustic path only (--no-stt).
 # One table over corpora and conditions: scripts/cue_table.py WORK_DIR/SPLIT ...
 # MONO=1: the clean and phone calls mixed down to mono (scripts/mix_to_mono.py) and replayed as
@@ -43,7 +44,7 @@ if [ "${MONO:-0}" = 1 ]; then
 fi
 for condition in "${conditions[@]}"; do
     rm -rf "$set_dir/events-$condition"
-    "$py" -m coolhead.cli.main analyze --quiet --no-stt "$set_dir/$condition" --out "$set_dir/events-$condition"
+    "$py" -m coolhead.cli.main analyze --quiet --force --no-stt "$set_dir/$condition" --out "$set_dir/events-$condition"
     echo "== $corpus $split, $condition"
     "$py" -m coolhead.cli.main eval "$set_dir/events-$condition" --truth "$set_dir/$condition" \
         --json "$set_dir/$condition.json"

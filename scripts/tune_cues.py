@@ -9,7 +9,8 @@ lower_voice recall and median delay (judged on the ``effort6`` condition, a +6 d
 false cues per minute on calm calls. A setting is eligible only if it keeps the false cues under
 ``--max-false-per-min`` in *every* set and condition (no corpus is tuned alone); among those the
 one with the best worst-case recall wins. Replay with the winner to confirm: the simulation
-approximates the speech each window adds and steps the policy only at events.
+steps the policy only at events (a replay steps it every frame), so a setting at the edge of the
+false-cue bar may land on either side of it.
 
     .venv/bin/python scripts/tune_cues.py /tmp/coolhead-calls/ravdess/tune /tmp/coolhead-calls/nemo/tune
 """
@@ -21,7 +22,7 @@ import itertools
 import multiprocessing
 import os
 import sys
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
@@ -90,7 +91,9 @@ INTERVAL_S = Config().prosody.interval_s
 def simulate(events: list[Event], config: Config) -> list[Event]:
     """The cues ``CuePolicy`` gives for the anger windows and turns of a recorded event stream,
     with the anger and raised-voice scores recomputed from the windows' departures (so weights
-    and smoothing can change too; the baselines stay those of the replay)."""
+    and smoothing can change too; the baselines stay those of the replay). Each window weighs the
+    speech it added (its ``prosody`` event's ``new_s``; estimated for replays made before that
+    field existed)."""
     policy = CuePolicy(config.cues)
     caps = np.array([getattr(config.anger, k) for k in CAP_KEYS])
     scores = {
@@ -102,49 +105,63 @@ def simulate(events: list[Event], config: Config) -> list[Event]:
         for role in ("agent", "customer")
     }
     speakers = {"agent": SpeakerAnger(), "customer": SpeakerAnger()}
-    turns = {
-        role: sorted((e["t"], e["end"]) for e in events if e["type"] == "speech" and e["speaker"] == role)
-        for role in speakers
+    starts = {
+        role: sorted(e["t"] for e in events if e["type"] == "speech" and e["speaker"] == role) for role in speakers
     }
-    timeline = sorted(
-        [(e["t"], 0, e) for e in events if e["type"] == "anger" and e["speaker"] in speakers]
-        + [(end, 1, {"speaker": role, "start": start}) for role, spans in turns.items() for start, end in spans],
-        key=lambda x: (x[0], x[1]),
-    )
+    turn_ends = {(e["speaker"], e["end"]) for e in events if e["type"] == "speech"}
+    last_window = {(e["speaker"], e["t"]): k for k, e in enumerate(events) if e["type"] == "anger"}
     windows = {role: [e["t"] for e in events if e["type"] == "prosody" and e["speaker"] == role] for role in speakers}
+    added_s = {(e["speaker"], e["t"]): e["new_s"] for e in events if e["type"] == "prosody" and "new_s" in e}
     cues: list[Event] = []
-    for t_s, is_end, e in timeline:
-        role, s = e["speaker"], speakers[e["speaker"]]
-        if is_end:
-            if s.turn is not None and s.turn.start_s == e["start"]:
-                speakers[role] = replace(s, last_turn=s.turn, turn=None)
-        else:
-            start = next((a for a, b in turns[role] if a <= t_s <= b + 1e-6), t_s)
-            turn = s.turn if s.turn is not None and s.turn.start_s == start else None
-            new_s = _new_speech_s(windows[role], t_s, start)
-            departure = np.array([e["departures"][k] or 0.0 for k in FEATURES])
-            anger, raised_voice, rises = scores[role]
-            level = anger.smooth(anger.log_odds(departure), new_s)
-            raised = raised_voice.smooth(raised_voice.log_odds(departure), new_s)
-            risen, raised_up = rises.judge((anger.smoothed_log_odds, raised_voice.smoothed_log_odds), level, raised)
-            aroused = level >= config.anger.aroused_level
-            turn = turn or TurnAnger(start, t_s, 0.0, 0.0, 0.0)
-            speakers[role] = replace(
-                s,
-                level=level,
-                raised_level=raised,
-                aroused=s.aroused.updated(aroused, t_s, new_s),
-                raised=s.raised.updated(raised_up, t_s, new_s),
-                turn=turn.grown(t_s, new_s, level, aroused, risen),
-            )
+
+    def end_turn(role: str, start_s: float) -> None:
+        s = speakers[role]
+        if s.turn is not None and s.turn.start_s == start_s:
+            speakers[role] = replace(s, last_turn=s.turn, turn=None)
+
+    # In the order the pipeline wrote them: a turn's last window may come after its speech event.
+    for k, e in enumerate(events):
+        role = e.get("speaker")
+        if role not in speakers or e["type"] not in ("anger", "speech"):
+            continue
+        if e["type"] == "speech":
+            if (role, e["end"]) not in last_window:  # no window closes the turn: it ends here
+                end_turn(role, e["t"])
+                cues += policy.step(e["end"], CallState(speakers=dict(speakers)))
+            continue
+        t_s, s = e["t"], speakers[role]
+        n_started = bisect_right(starts[role], t_s)
+        start = starts[role][n_started - 1] if n_started else t_s
+        turn = s.turn if s.turn is not None and s.turn.start_s == start else None
+        key = (role, t_s)
+        new_s = added_s[key] if key in added_s else _new_speech_s(windows[role], t_s, start)
+        departure = np.array([e["departures"][f] or 0.0 for f in FEATURES])
+        anger, raised_voice, rises = scores[role]
+        level = anger.smooth(anger.log_odds(departure), new_s)
+        raised = raised_voice.smooth(raised_voice.log_odds(departure), new_s)
+        risen, raised_up = rises.judge((anger.smoothed_log_odds, raised_voice.smoothed_log_odds), level, raised)
+        aroused = level >= config.anger.aroused_level
+        turn = turn or TurnAnger(start, t_s, 0.0, 0.0, 0.0)
+        speakers[role] = replace(
+            s,
+            level=level,
+            raised_level=raised,
+            aroused=s.aroused.updated(aroused, t_s, new_s),
+            raised=s.raised.updated(raised_up, t_s, new_s),
+            turn=turn.grown(t_s, new_s, level, aroused, risen),
+        )
         cues += policy.step(t_s, CallState(speakers=dict(speakers)))
+        if key in turn_ends and last_window[key] == k:  # the turn's closing window
+            end_turn(role, start)
+            cues += policy.step(t_s, CallState(speakers=dict(speakers)))
     return cues
 
 
 def _new_speech_s(window_times_s: list[float], t_s: float, turn_start_s: float) -> float:
     """About how much speech the window ending at ``t_s`` added (what the pipeline's
-    ``ProsodyWindow.new_s`` was): the time since the speaker's previous window in the turn, or
-    since the turn began, at most one interval (the first window waits ``first_after_s``)."""
+    ``ProsodyWindow.new_s`` was, for replays whose events do not say): the time since the
+    speaker's previous window in the turn, or since the turn began, at most one interval (the
+    first window waits ``first_after_s``)."""
     k = bisect_left(window_times_s, t_s)
     previous_s = window_times_s[k - 1] if k > 0 else None
     if previous_s is None or previous_s < turn_start_s:

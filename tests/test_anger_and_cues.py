@@ -162,7 +162,7 @@ def test_lower_voice_once_per_raised_stretch_with_cooldown() -> None:
 
 
 def test_lower_voice_sooner_when_the_agent_answers_an_upset_customer() -> None:
-    config = CuesConfig()
+    config = CuesConfig(lower_voice_min_s=1.0, lower_voice_min_s_customer_upset=0.5)
     raised_s = (config.lower_voice_min_s_customer_upset + config.lower_voice_min_s) / 2
     for upset, expected in ((False, []), (True, ["lower_voice"])):
         policy, state = CuePolicy(config), _state()
@@ -253,22 +253,25 @@ def test_a_voice_raised_well_above_the_agents_usual_counts_below_the_absolute_ba
     assert judge.judge((-1.0, raised_z), 0.27, 0.8) == (False, True)
 
 
-def test_anger_that_never_scores_aroused_has_risen_when_it_stands_out_from_the_speakers_usual() -> None:
-    """A speaker whose anger scores 0.5 (under ``aroused_level``, as for some nEMO actors) has
-    risen once that stands well above their usual 0.01; the same 0.5 from a speaker who usually
-    scores about that has not, nor has a step up as far that stays under ``rise_level``."""
+def test_anger_has_risen_when_it_stands_out_from_the_speakers_usual_at_the_rise_level() -> None:
+    """A step up to ``rise_level`` from a steady speaker's usual 0.01 has risen; the same level
+    from a speaker who usually scores about that has not, nor has a step up as far that stays
+    under ``rise_level``."""
     anger, raised = AngerConfig(), RaisedVoiceConfig()
-    assert anger.rise_level < 0.5 < anger.aroused_level
-    calm, usual_half, half = math.log(0.01 / 0.99), -0.1, 0.0
+
+    def logit(p: float) -> float:
+        return math.log(p / (1 - p))
+
+    calm, at_level = logit(0.01), logit(anger.rise_level)
     steady, lively = RiseJudge(anger, raised), RiseJudge(anger, raised)
     for _ in range(anger.rise_min_windows):
         steady.judge((calm, -3.0), 0.01, 0.05)
-        lively.judge((usual_half, -3.0), 0.48, 0.05)
-    assert steady.judge((half, -3.0), 0.5, 0.05)[0]
-    assert not lively.judge((half, -3.0), 0.5, 0.05)[0]
-    below = math.log(anger.rise_level / (1 - anger.rise_level)) - 0.2  # still >= rise_spreads up
-    assert below - calm >= anger.rise_spreads * anger.rise_min_spread
-    assert not steady.judge((below, -3.0), 1 / (1 + math.exp(-below)), 0.05)[0]
+        lively.judge((at_level - 0.1, -3.0), anger.rise_level - 0.02, 0.05)
+    assert steady.judge((at_level, -3.0), anger.rise_level, 0.05)[0]
+    assert not lively.judge((at_level, -3.0), anger.rise_level, 0.05)[0]
+    below = at_level - 0.2
+    assert below - calm >= anger.rise_spreads * anger.rise_min_spread  # far enough up...
+    assert not steady.judge((below, -3.0), 1 / (1 + math.exp(-below)), 0.05)[0]  # ...but under the level
 
 
 def test_a_customer_risen_above_their_own_usual_level_is_restated_below_the_absolute_bar() -> None:

@@ -322,6 +322,7 @@ class RoleAffect:
                 speech_s=r(window.speech_s, 2),
                 voiced_share=r(window.voiced_share, 2),
                 flux=r(window.flux, 4),
+                new_s=r(window.new_s, 3),
             )
         ]
         if window.f0_hz is None or not self._judge_anger:
